@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/deepfin/deepfin/finance/price"
+)
+
+// progress draws a bar on standard error over the epochs of a walk-forward
+// run. Its length is folds × the most epochs a fold may run; a fold that
+// stops early jumps the bar to the fold's end.
+type progress struct {
+	w      io.Writer
+	quiet  bool
+	epochs int
+	bar    *progressbar.ProgressBar
+}
+
+func newProgress(w io.Writer, quiet bool, epochs int) *progress {
+	return &progress{w: w, quiet: quiet, epochs: epochs}
+}
+
+func (p *progress) update(pr price.Progress) {
+	if p.quiet {
+		return
+	}
+	if p.bar == nil {
+		p.bar = progressbar.NewOptions(pr.Folds*p.epochs,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionShowElapsedTimeOnFinish(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(p.w) }),
+		)
+	}
+	if pr.FoldDone {
+		p.bar.Set((pr.Fold + 1) * p.epochs)
+		return
+	}
+	p.bar.Describe(fmt.Sprintf("refit %d/%d epoch %2d loss %.4f", pr.Fold+1, pr.Folds, pr.Epoch, pr.TrainLoss))
+	p.bar.Set(pr.Fold*p.epochs + pr.Epoch)
+}
+
+// finish completes the bar after a successful run, or leaves it where it
+// stopped, on a line of its own, after a failed one.
+func (p *progress) finish(err error) {
+	if p.bar == nil || p.bar.IsFinished() {
+		return
+	}
+	if err != nil {
+		p.bar.Exit()
+		fmt.Fprintln(p.w)
+		return
+	}
+	p.bar.Finish()
+}

@@ -1,0 +1,91 @@
+package finance
+
+import (
+	"strings"
+	"time"
+)
+
+// parseDay parses a date cell and returns days since 1970-01-01 (UTC).
+// Timestamps are converted to UTC and truncated to their date.
+func parseDay(s string) (int64, bool) {
+	if d, ok := parseISODay(s); ok {
+		return d, true
+	}
+	if len(s) < 6 || len(s) > 40 || !startsWithDigit(s) {
+		return 0, false
+	}
+	// Tried in order after the ISO fast path. Month-first layouts are US
+	// style; day-first dates are not accepted because they are ambiguous
+	// with them.
+	layouts := [...]string{
+		"2006-1-2",
+		"2006/1/2",
+		"1/2/2006",
+		"1-2-2006",
+		"20060102",
+		time.RFC3339Nano,
+		"2006-01-02T15:04:05",
+		"2006-01-02 15:04:05",
+	}
+	for _, layout := range layouts {
+		if layout == "20060102" && len(s) != 8 {
+			continue
+		}
+		if strings.ContainsAny(layout, "T ") != strings.ContainsAny(s, "T ") {
+			continue
+		}
+		t, err := time.Parse(layout, s)
+		if err == nil {
+			return floorDiv(t.UTC().Unix(), secondsPerDay), true
+		}
+	}
+	return 0, false
+}
+
+const secondsPerDay = 86400
+
+// parseISODay handles exactly YYYY-MM-DD without allocating.
+func parseISODay(s string) (int64, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, false
+	}
+	y, ok1 := digits(s[0:4])
+	m, ok2 := digits(s[5:7])
+	d, ok3 := digits(s[8:10])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return 0, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // e.g. 2015-02-30 normalises to March
+		return 0, false
+	}
+	return floorDiv(t.Unix(), secondsPerDay), true
+}
+
+func digits(s string) (int, bool) {
+	v := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// dayTime converts days since 1970-01-01 to a UTC midnight time.
+func dayTime(d int64) time.Time { return time.Unix(d*secondsPerDay, 0).UTC() }
+
+// dayString formats days since 1970-01-01 as YYYY-MM-DD.
+func dayString(d int64) string { return dayTime(d).Format(time.DateOnly) }

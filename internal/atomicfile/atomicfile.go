@@ -1,0 +1,156 @@
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ErrNotDir is returned (wrapped) by ReplaceDir when dst exists but is not
+// a directory; ReplaceDir refuses to replace a regular file by a folder.
+var ErrNotDir = errors.New("destination exists and is not a directory")
+
+// WriteFile writes data to path atomically: it creates a temporary file in
+// the directory of path, writes data, sets the permission bits to exactly
+// perm (no umask is applied), flushes the file to stable storage (fsync),
+// closes it and renames it over path.
+// The containing directory is then synced on a best-effort basis.
+//
+// On any failure the temporary file is removed and path keeps its
+// previous content (or stays absent). The directory of path must exist.
+// Errors are prefixed "atomicfile:" and wrap the underlying *fs.PathError
+// or *os.LinkError.
+func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("atomicfile: write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			_ = f.Close() // may already be closed; the error is irrelevant here
+			_ = os.Remove(tmp)
+		}
+	}()
+
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("atomicfile: write %s: %w", path, err)
+	}
+	if err = f.Chmod(perm); err != nil {
+		return fmt.Errorf("atomicfile: write %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("atomicfile: write %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("atomicfile: write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("atomicfile: write %s: %w", path, err)
+	}
+	syncDir(dir)
+	return nil
+}
+
+// ReplaceDir builds a new directory and swaps it into place at dst.
+//
+// It creates a fresh, empty temporary directory beside dst (same parent,
+// mode 0755) and calls build with its path. Only when build returns nil is
+// the result published: if dst does not exist, the temporary directory is
+// renamed to dst; if dst is an existing directory, it is first renamed
+// aside, the new one is renamed to dst and the old one is then removed.
+//
+// When build fails (or panics), the temporary directory is removed and dst
+// is left untouched; build's error is returned unchanged so that callers
+// can test it with errors.Is / errors.As. When the final rename fails, the
+// old directory is moved back. The parent of dst must exist. If dst exists
+// and is not a directory, ReplaceDir returns an error wrapping ErrNotDir
+// before calling build.
+//
+// ReplaceDir does not fsync the files that build writes; build should
+// write them with WriteFile (or sync them itself) when durability matters.
+// Between the two renames there is a short window in which dst is absent.
+func ReplaceDir(dst string, build func(tmpDir string) error) (err error) {
+	dst = filepath.Clean(dst)
+	parent, base := filepath.Split(dst)
+	if parent == "" {
+		parent = "."
+	}
+	if st, err := os.Lstat(dst); err == nil && !st.IsDir() {
+		return fmt.Errorf("atomicfile: replace %s: %w", dst, ErrNotDir)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("atomicfile: replace %s: %w", dst, err)
+	}
+
+	tmp, err := os.MkdirTemp(parent, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("atomicfile: replace %s: %w", dst, err)
+	}
+	published := false
+	defer func() {
+		// Runs on error returns and on panics inside build.
+		if !published {
+			_ = os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("atomicfile: replace %s: %w", dst, err)
+	}
+
+	if err := build(tmp); err != nil {
+		return err
+	}
+
+	// Move the current dst (if any) into a private holding directory.
+	hold, err := os.MkdirTemp(parent, "."+base+".old-*")
+	if err != nil {
+		return fmt.Errorf("atomicfile: replace %s: %w", dst, err)
+	}
+	keepHold := false
+	defer func() {
+		if !keepHold {
+			_ = os.RemoveAll(hold)
+		}
+	}()
+	old := filepath.Join(hold, base)
+	hadOld := true
+	if err := os.Rename(dst, old); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("atomicfile: replace %s: %w", dst, err)
+		}
+		hadOld = false
+	}
+
+	if err := os.Rename(tmp, dst); err != nil {
+		if hadOld {
+			if rerr := os.Rename(old, dst); rerr != nil {
+				// Keep the old content rather than deleting it with hold.
+				keepHold = true
+				return fmt.Errorf("atomicfile: replace %s: %w (previous content left in %s: %v)",
+					dst, err, hold, rerr)
+			}
+		}
+		return fmt.Errorf("atomicfile: replace %s: %w", dst, err)
+	}
+	published = true
+	syncDir(parent)
+	return nil
+}
+
+// syncDir flushes a directory entry change to disk. Some file systems
+// reject fsync on directories; the rename has happened either way, so the
+// error is deliberately dropped.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}

@@ -1,0 +1,72 @@
+package models
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkPredictorRow scores one row through the MLP the finance
+// pipeline uses (200 → dense 32 → relu → dropout → dense 1).
+func BenchmarkPredictorRow(b *testing.B) {
+	m, err := New(mlpSpec(200), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := m.Predictor()
+	x := randomX(1, 200, 2)
+	dst := make([]float32, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if dst, err = p.Predict(dst, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPredictorRowGRU scores one 20×10 window through GRU(16) →
+// dense 1.
+func BenchmarkPredictorRowGRU(b *testing.B) {
+	m, err := New(gruSpec(20, 10, 16), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := m.Predictor()
+	x := randomX(1, 200, 2)
+	dst := make([]float32, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if dst, err = p.Predict(dst, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchFit trains one epoch of n samples per iteration and reports
+// training throughput in sequences (samples) per second.
+func benchFit(b *testing.B, spec Spec, n int) {
+	m, err := New(spec, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := linearData(n, m.Inputs(), 3)
+	cfg := TrainConfig{Epochs: 1, BatchSize: 64, Loss: LossMSE, Seed: 1}
+	if _, err := m.Fit(context.Background(), d, cfg); err != nil { // build the graph
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := m.Fit(context.Background(), d, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "seq/s")
+}
+
+// BenchmarkFitGRU trains GRU(16) → dense 1 on 20-step windows of 10
+// features, batch 64, Adam, 1024 samples per op.
+func BenchmarkFitGRU(b *testing.B) { benchFit(b, gruSpec(20, 10, 16), 1024) }
+
+// BenchmarkFitMLP trains the 200 → 32 → 1 MLP with dropout, batch 64,
+// Adam, 1024 samples per op.
+func BenchmarkFitMLP(b *testing.B) { benchFit(b, mlpSpec(200), 1024) }

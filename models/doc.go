@@ -1,0 +1,80 @@
+// Package models is the deep-model core of deepfin: small feed-forward and
+// recurrent networks described by a JSON-able Spec, trained on gorgonia
+// graphs and served by a plain-Go Predictor.
+//
+// # Numbers and shapes
+//
+// All tensors are float32. A sample's input has the shape Spec.Input:
+// [features] for a flat sample or [steps, features] for a sequence. A
+// Dataset stores N samples row-major; a sequence sample is stored
+// time-major (step 0's features first). Outputs are always flat: a network
+// whose last layer yields a sequence is flattened time-major.
+//
+// # Layers
+//
+//	dense       y = x·W + b; a sequence input is flattened time-major first.
+//	            W is Glorot-uniform, or He-uniform when the next layer is
+//	            relu or leaky_relu; b starts at zero.
+//	relu, tanh, sigmoid, leaky_relu (slope Alpha, default 0.01)
+//	dropout     inverted dropout: during Fit each value is kept with
+//	            probability 1-Rate and scaled by 1/(1-Rate), using a mask
+//	            drawn from TrainConfig.Seed; identity in Predict and in the
+//	            Predictor.
+//	gru         a gated recurrent unit over [steps, features], h0 = 0,
+//	            returning the last hidden state [units] or, with
+//	            ReturnSequences, every state [steps, units].
+//
+// The GRU is the "reset after" variant used by PyTorch and cuDNN (Cho et
+// al. 2014, with the reset gate applied after the recurrent product):
+//
+//	z  = σ(x·Wz + bz + h·Uz)
+//	r  = σ(x·Wr + br + h·Ur)
+//	n  = tanh(x·Wn + bn + r ⊙ (h·Un + bhn))
+//	h' = (1 − z) ⊙ n + z ⊙ h
+//
+// Input kernels W are Glorot-uniform, recurrent kernels U are orthogonal,
+// biases start at zero.
+//
+// # Losses
+//
+//	mse         mean over samples and outputs of (pred − y)².
+//	bce_logits  binary cross-entropy on logits, softplus(z) − z·y, which
+//	            is stable for any z; mean over samples and outputs.
+//	softmax_ce  softmax cross-entropy on logits, mean over samples. Y is
+//	            either one-hot (N×outputs values) or one class index per
+//	            sample stored as a float32 (N values, 0-based).
+//
+// # Training
+//
+// Fit computes gradients with gorgonia and applies the optimizer in plain
+// Go on the weights' backing arrays (SGD with momentum and L2 weight decay,
+// or Adam with decoupled weight decay as in AdamW), after optional clipping
+// by global norm. A training graph has a fixed batch size; the model caches
+// one graph per (batch size, loss) and reuses it across Fit calls. The
+// partial last batch of an epoch runs through the same graph, padded with
+// rows of zero loss weight, so it contributes exactly its own samples. The
+// same seed gives bit-identical weights and history.
+//
+// # Inference
+//
+// Model.Predict runs the gorgonia graph in evaluation mode. A Predictor is
+// a plain-Go forward pass over a snapshot of the weights, with pooled
+// buffers, safe for concurrent use; its outputs match the graph's within
+// 1e-5.
+//
+// # Files
+//
+// Save writes a directory holding model.safetensors (float32 weights named
+// like "layers.0.dense.w") and model.json:
+//
+//	{"format":"deepfin-model","version":1,"spec":{...},"meta":{...},
+//	 "weights":"model.safetensors","weights_sha256":"..."}
+//
+// Each file is written atomically (temporary file in the same directory,
+// fsync, rename), weights first. Load checks the format, the version, the
+// checksum, and every tensor's name, dtype and shape.
+//
+// A Model is not safe for concurrent use; a Predictor is. Nothing in this
+// package panics on bad data or files; panics mark broken internal
+// invariants only.
+package models

@@ -1,0 +1,408 @@
+package models
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// minGraphBatch is the smallest batch a graph is built for: with one row,
+// gorgonia's row slices collapse to vectors, so smaller batches are padded.
+const minGraphBatch = 2
+
+// graphKey identifies a cached graph.
+type graphKey struct {
+	batch int
+	loss  string // empty for evaluation graphs
+}
+
+// graph is a compiled gorgonia graph with a fixed batch size whose weight
+// nodes share the model's weight tensors. Inputs are tensors owned by the
+// graph; callers fill their backing arrays before each run.
+type graph struct {
+	g     *G.ExprGraph
+	vm    G.VM
+	batch int
+	steps int // sequence length of the input; 0 for a flat input
+
+	// x is the input: one [batch, inputs] tensor for a flat input, or one
+	// [batch, features] tensor per step for a sequence input. (Sequences
+	// are kept as separate step nodes because gorgonia's row Slice gives
+	// wrong values on large tensors.)
+	x []*tensor.Dense
+	// y ([batch, outputs]) and w ([batch], per-row loss weights) exist in
+	// training graphs only.
+	y, w *tensor.Dense
+	// masks are the dropout masks of a training graph, in layer order,
+	// with their rates.
+	masks     []*tensor.Dense
+	maskRates []float64
+
+	params []*G.Node // weight nodes in Model.info order
+	used   []bool    // whether params[i] takes part in the graph
+
+	out     *G.Node
+	outVal  G.Value
+	lossVal G.Value
+}
+
+// run executes the graph once.
+func (gr *graph) run() error {
+	gr.vm.Reset()
+	if err := gr.vm.RunAll(); err != nil {
+		return fmt.Errorf("models: gorgonia run: %w", err)
+	}
+	return nil
+}
+
+// graphShape is the shape of a weight in the graph: biases are [1, n].
+func graphShape(p paramInfo) []int {
+	if len(p.shape) == 1 {
+		return []int{1, p.shape[0]}
+	}
+	return p.shape
+}
+
+// builder assembles a graph with a sticky error, so that construction
+// reads as straight-line code. Every method returns nil once an error is
+// recorded.
+type builder struct {
+	gr  *graph
+	dt  tensor.Dtype
+	err error
+}
+
+func (b *builder) keep(n *G.Node, err error) *G.Node {
+	if err != nil && b.err == nil {
+		b.err = err
+	}
+	if b.err != nil {
+		return nil
+	}
+	return n
+}
+
+func (b *builder) ok(ns ...*G.Node) bool {
+	if b.err != nil {
+		return false
+	}
+	for _, n := range ns {
+		if n == nil {
+			b.err = fmt.Errorf("models: internal error: nil node")
+			return false
+		}
+	}
+	return true
+}
+
+func (b *builder) mul(x, y *G.Node) *G.Node {
+	if !b.ok(x, y) {
+		return nil
+	}
+	return b.keep(G.Mul(x, y))
+}
+
+func (b *builder) add(x, y *G.Node) *G.Node {
+	if !b.ok(x, y) {
+		return nil
+	}
+	return b.keep(G.Add(x, y))
+}
+
+func (b *builder) sub(x, y *G.Node) *G.Node {
+	if !b.ok(x, y) {
+		return nil
+	}
+	return b.keep(G.Sub(x, y))
+}
+
+func (b *builder) prod(x, y *G.Node) *G.Node {
+	if !b.ok(x, y) {
+		return nil
+	}
+	return b.keep(G.HadamardProd(x, y))
+}
+
+// addBias adds a [1, n] bias to every row of x.
+func (b *builder) addBias(x, bias *G.Node) *G.Node {
+	if !b.ok(x, bias) {
+		return nil
+	}
+	return b.keep(G.BroadcastAdd(x, bias, nil, []byte{0}))
+}
+
+func (b *builder) unary(f func(*G.Node) (*G.Node, error), x *G.Node) *G.Node {
+	if !b.ok(x) {
+		return nil
+	}
+	return b.keep(f(x))
+}
+
+func (b *builder) sum(x *G.Node, along ...int) *G.Node {
+	if !b.ok(x) {
+		return nil
+	}
+	return b.keep(G.Sum(x, along...))
+}
+
+func (b *builder) concat(axis int, xs ...*G.Node) *G.Node {
+	if !b.ok(xs...) {
+		return nil
+	}
+	if len(xs) == 1 {
+		return xs[0]
+	}
+	return b.keep(G.Concat(axis, xs...))
+}
+
+// input creates a matrix input node bound to a fresh zero tensor.
+func (b *builder) input(name string, shp ...int) (*G.Node, *tensor.Dense) {
+	t := tensor.New(tensor.Of(b.dt), tensor.WithShape(shp...))
+	var n *G.Node
+	if len(shp) == 1 {
+		n = G.NewVector(b.gr.g, b.dt, G.WithShape(shp...), G.WithName(name), G.WithValue(t))
+	} else {
+		n = G.NewMatrix(b.gr.g, b.dt, G.WithShape(shp...), G.WithName(name), G.WithValue(t))
+	}
+	return n, t
+}
+
+// param returns the node of weight i and marks it used.
+func (b *builder) param(i int) *G.Node {
+	b.gr.used[i] = true
+	return b.gr.params[i]
+}
+
+// act is a batch of activations: a flat [batch, size] node, or a
+// sequence of steps × [batch, features] nodes. Exactly one field is set.
+type act struct {
+	flat  *G.Node
+	steps []*G.Node
+}
+
+// asFlat flattens a sequence time-major: [batch, steps×features].
+func (b *builder) asFlat(a act) *G.Node {
+	if a.flat != nil {
+		return a.flat
+	}
+	return b.concat(1, a.steps...)
+}
+
+// mapAct applies f to every node of a.
+func (b *builder) mapAct(a act, f func(*G.Node) *G.Node) act {
+	if a.flat != nil {
+		return act{flat: f(a.flat)}
+	}
+	out := make([]*G.Node, len(a.steps))
+	for i, s := range a.steps {
+		out[i] = f(s)
+	}
+	return act{steps: out}
+}
+
+// buildGraph builds and compiles a graph over the weight tensors vals (one
+// per info entry, in graph shape, of dtype dt). A training graph (loss not
+// empty) has target, loss-weight and dropout-mask inputs and computes the
+// gradients of the loss; an evaluation graph computes the outputs only.
+func buildGraph(layers []layerPlan, info []paramInfo, vals []tensor.Tensor, dt tensor.Dtype, batch int, loss string) (*graph, error) {
+	if batch < minGraphBatch {
+		panic(fmt.Sprintf("models: internal error: graph batch %d < %d", batch, minGraphBatch))
+	}
+	train := loss != ""
+	gr := &graph{
+		g:      G.NewGraph(),
+		batch:  batch,
+		params: make([]*G.Node, len(info)),
+		used:   make([]bool, len(info)),
+	}
+	b := &builder{gr: gr, dt: dt}
+	for i, p := range info {
+		shp := graphShape(p)
+		gr.params[i] = G.NewMatrix(gr.g, dt, G.WithShape(shp...), G.WithName(p.name), G.WithValue(vals[i]))
+	}
+
+	// Input.
+	in := layers[0].in
+	var a act
+	if in.isSeq() {
+		gr.steps = in[0]
+		a.steps = make([]*G.Node, in[0])
+		for t := range a.steps {
+			xn, xt := b.input(fmt.Sprintf("x%d", t), batch, in[1])
+			a.steps[t] = xn
+			gr.x = append(gr.x, xt)
+		}
+	} else {
+		xn, xt := b.input("x", batch, in[0])
+		a = act{flat: xn}
+		gr.x = []*tensor.Dense{xt}
+	}
+
+	// Layers.
+	for li, l := range layers {
+		switch l.spec.Type {
+		case LayerDense:
+			a = act{flat: b.addBias(b.mul(b.asFlat(a), b.param(l.params[0])), b.param(l.params[1]))}
+		case LayerReLU:
+			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.unary(G.Rectify, x) })
+		case LayerTanh:
+			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.unary(G.Tanh, x) })
+		case LayerSigmoid:
+			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.unary(G.Sigmoid, x) })
+		case LayerLeakyReLU:
+			alpha := leakyAlpha(l.spec)
+			a = b.mapAct(a, func(x *G.Node) *G.Node {
+				return b.unary(func(x *G.Node) (*G.Node, error) { return G.LeakyRelu(x, alpha) }, x)
+			})
+		case LayerDropout:
+			if !train || l.spec.Rate == 0 {
+				continue
+			}
+			k := 0
+			a = b.mapAct(a, func(x *G.Node) *G.Node {
+				if !b.ok(x) {
+					return nil
+				}
+				shp := x.Shape()
+				mn, mt := b.input(fmt.Sprintf("mask%d.%d", li, k), shp[0], shp[1])
+				k++
+				gr.masks = append(gr.masks, mt)
+				gr.maskRates = append(gr.maskRates, l.spec.Rate)
+				return b.prod(x, mn)
+			})
+		case LayerGRU:
+			a = b.gru(a, l)
+		default:
+			panic("models: internal error: unplanned layer " + l.spec.Type)
+		}
+	}
+	gr.out = b.asFlat(a)
+
+	// Loss and gradients, or outputs only.
+	if b.err == nil {
+		if train {
+			b.lossAndGrad(loss)
+		} else {
+			G.Read(gr.out, &gr.outVal)
+		}
+	}
+	if b.err != nil {
+		return nil, fmt.Errorf("models: build graph: %w", b.err)
+	}
+	if train {
+		var wrt []*G.Node
+		for i, n := range gr.params {
+			if gr.used[i] {
+				wrt = append(wrt, n)
+			}
+		}
+		gr.vm = G.NewTapeMachine(gr.g, G.BindDualValues(wrt...))
+	} else {
+		gr.vm = G.NewTapeMachine(gr.g)
+	}
+	return gr, nil
+}
+
+// gru unrolls a GRU layer over the steps of a (see the package
+// documentation for the equations). At step 0 the state is zero, so the
+// recurrent products are skipped.
+func (b *builder) gru(a act, l layerPlan) act {
+	p := func(k int) *G.Node { return b.param(l.params[k]) }
+	var h *G.Node
+	var hs []*G.Node
+	for _, x := range a.steps {
+		xz := b.addBias(b.mul(x, p(gruWz)), p(gruBz))
+		xr := b.addBias(b.mul(x, p(gruWr)), p(gruBr))
+		xn := b.addBias(b.mul(x, p(gruWn)), p(gruBn))
+		if h == nil {
+			z := b.unary(G.Sigmoid, xz)
+			r := b.unary(G.Sigmoid, xr)
+			// r ⊙ bhn: broadcast the [1, H] bias over the batch rows.
+			var rb *G.Node
+			if b.ok(r) {
+				rb = b.keep(G.BroadcastHadamardProd(r, p(gruBhn), nil, []byte{0}))
+			}
+			n := b.unary(G.Tanh, b.add(xn, rb))
+			h = b.sub(n, b.prod(z, n))
+		} else {
+			z := b.unary(G.Sigmoid, b.add(xz, b.mul(h, p(gruUz))))
+			r := b.unary(G.Sigmoid, b.add(xr, b.mul(h, p(gruUr))))
+			hn := b.addBias(b.mul(h, p(gruUn)), p(gruBhn))
+			n := b.unary(G.Tanh, b.add(xn, b.prod(r, hn)))
+			h = b.add(n, b.prod(z, b.sub(h, n)))
+		}
+		if l.spec.ReturnSequences {
+			hs = append(hs, h)
+		}
+	}
+	if l.spec.ReturnSequences {
+		return act{steps: hs}
+	}
+	return act{flat: h}
+}
+
+// lossAndGrad adds the target and loss-weight inputs, the loss and its
+// gradients to a training graph. The loss is Σ_i w_i·ℓ_i over the batch
+// rows, where ℓ_i is row i's loss summed over outputs and w_i the row's
+// weight (zero for padding rows).
+func (b *builder) lossAndGrad(loss string) {
+	gr := b.gr
+	shp := gr.out.Shape()
+	yn, yt := b.input("y", shp[0], shp[1])
+	wn, wt := b.input("w", shp[0])
+	gr.y, gr.w = yt, wt
+
+	var rowLoss *G.Node
+	switch loss {
+	case LossMSE:
+		rowLoss = b.sum(b.unary(G.Square, b.sub(gr.out, yn)), 1)
+	case LossBCELogits:
+		rowLoss = b.sum(b.sub(b.unary(G.Softplus, gr.out), b.prod(gr.out, yn)), 1)
+	case LossSoftmaxCE:
+		ls := b.unary(func(x *G.Node) (*G.Node, error) { return G.LogSoftMax(x, 1) }, gr.out)
+		rowLoss = b.unary(G.Neg, b.sum(b.prod(ls, yn), 1))
+	default:
+		panic("models: internal error: unknown loss " + loss)
+	}
+	cost := b.sum(b.prod(rowLoss, wn))
+	if !b.ok(cost) {
+		return
+	}
+	G.Read(cost, &gr.lossVal)
+	var wrt []*G.Node
+	for i, n := range gr.params {
+		if gr.used[i] {
+			wrt = append(wrt, n)
+		}
+	}
+	if _, err := G.Grad(cost, wrt...); err != nil {
+		b.err = err
+	}
+}
+
+// tensors returns the model's float32 weight tensors in graph shape,
+// sharing the backing arrays of m.params.
+func (m *Model) tensors() []tensor.Tensor {
+	out := make([]tensor.Tensor, len(m.info))
+	for i, p := range m.info {
+		out[i] = tensor.New(tensor.WithShape(graphShape(p)...), tensor.WithBacking(m.params[i]))
+	}
+	return out
+}
+
+// graphFor returns the cached graph for key, building it on first use.
+func (m *Model) graphFor(key graphKey) (*graph, error) {
+	if gr, ok := m.graphs[key]; ok {
+		return gr, nil
+	}
+	if m.weights == nil {
+		m.weights = m.tensors()
+	}
+	gr, err := buildGraph(m.layers, m.info, m.weights, tensor.Float32, key.batch, key.loss)
+	if err != nil {
+		return nil, err
+	}
+	m.graphs[key] = gr
+	return gr, nil
+}

@@ -1,0 +1,150 @@
+package models
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gorgonia.org/tensor"
+)
+
+// Model is a network with its weights and cached training and evaluation
+// graphs. The zero value is not usable; build one with New or Load. A
+// Model is not safe for concurrent use: use a Predictor to serve
+// predictions from several goroutines.
+type Model struct {
+	spec   Spec
+	layers []layerPlan
+	info   []paramInfo
+	params [][]float32 // weights, one slice per paramInfo, row-major
+
+	weights []tensor.Tensor // graph-shaped views of params, built lazily
+	graphs  map[graphKey]*graph
+}
+
+// New builds a model for spec with weights initialised from seed (see the
+// package documentation for the schemes). An invalid spec gives a
+// *SpecError wrapping ErrInvalidSpec.
+func New(spec Spec, seed int64) (*Model, error) {
+	layers, info, err := plan(spec)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{
+		spec:   cloneSpec(spec),
+		layers: layers,
+		info:   info,
+		params: make([][]float32, len(info)),
+		graphs: make(map[graphKey]*graph),
+	}
+	for i, p := range info {
+		m.params[i] = make([]float32, p.size())
+	}
+	m.initWeights(seed)
+	return m, nil
+}
+
+// initWeights fills the weights from seed: Glorot-uniform kernels (He-uniform
+// before relu/leaky_relu), orthogonal recurrent kernels, zero biases.
+func (m *Model) initWeights(seed int64) {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x6465657066696e31)) // "deepfin1"
+	uniform := func(dst []float32, limit float64) {
+		for i := range dst {
+			dst[i] = float32((2*rng.Float64() - 1) * limit)
+		}
+	}
+	for li, l := range m.layers {
+		switch l.spec.Type {
+		case LayerDense:
+			w := m.info[l.params[0]].shape
+			fanIn, fanOut := float64(w[0]), float64(w[1])
+			limit := math.Sqrt(6 / (fanIn + fanOut))
+			if li+1 < len(m.layers) {
+				if next := m.layers[li+1].spec.Type; next == LayerReLU || next == LayerLeakyReLU {
+					limit = math.Sqrt(6 / fanIn)
+				}
+			}
+			uniform(m.params[l.params[0]], limit)
+		case LayerGRU:
+			f, h := l.in[1], l.spec.Units
+			for k := gruWz; k <= gruWn; k++ {
+				uniform(m.params[l.params[k]], math.Sqrt(6/float64(f+h)))
+			}
+			for k := gruUz; k <= gruUn; k++ {
+				orthogonal(m.params[l.params[k]], h, rng)
+			}
+		}
+	}
+}
+
+// orthogonal fills dst (n×n, row-major) with a random orthogonal matrix:
+// Gram-Schmidt on the rows of a standard normal matrix.
+func orthogonal(dst []float32, n int, rng *rand.Rand) {
+	a := make([]float64, n*n)
+	for i := range a {
+		a[i] = rng.NormFloat64()
+	}
+	for i := 0; i < n; i++ {
+		row := a[i*n : (i+1)*n]
+		for j := 0; j < i; j++ {
+			prev := a[j*n : (j+1)*n]
+			var dot float64
+			for k := range row {
+				dot += row[k] * prev[k]
+			}
+			for k := range row {
+				row[k] -= dot * prev[k]
+			}
+		}
+		var norm float64
+		for _, v := range row {
+			norm += v * v
+		}
+		norm = math.Sqrt(norm)
+		if norm < 1e-12 { // practically impossible; fall back to a unit vector
+			clear(row)
+			row[i] = 1
+			norm = 1
+		}
+		for k := range row {
+			row[k] /= norm
+		}
+	}
+	for i, v := range a {
+		dst[i] = float32(v)
+	}
+}
+
+// Spec returns a copy of the model's spec.
+func (m *Model) Spec() Spec { return cloneSpec(m.spec) }
+
+// NumParams returns the number of scalar weights.
+func (m *Model) NumParams() int {
+	n := 0
+	for _, p := range m.params {
+		n += len(p)
+	}
+	return n
+}
+
+// Outputs returns the number of output values per sample.
+func (m *Model) Outputs() int { return m.layers[len(m.layers)-1].out.size() }
+
+// Inputs returns the number of input values per sample, the product of
+// Spec.Input.
+func (m *Model) Inputs() int { return shape(m.spec.Input).size() }
+
+// snapshot returns a deep copy of the weights.
+func (m *Model) snapshot() [][]float32 {
+	out := make([][]float32, len(m.params))
+	for i, p := range m.params {
+		out[i] = append([]float32(nil), p...)
+	}
+	return out
+}
+
+// restore copies weights saved by snapshot back into place.
+func (m *Model) restore(w [][]float32) {
+	for i, p := range w {
+		copy(m.params[i], p)
+	}
+}
