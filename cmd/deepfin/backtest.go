@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -127,6 +128,9 @@ func runBacktest(ctx context.Context, f *backtestFlags, stdout, stderr io.Writer
 	pc, bc, rule, err := f.config()
 	if err != nil {
 		return err
+	}
+	if fi, err := os.Stat(f.out); err == nil && !fi.IsDir() {
+		return fmt.Errorf("--out %s: exists and is not a folder", f.out)
 	}
 	opt := finance.LoadOptions{KeepLast: f.keepLast, DropIncomplete: f.dropBad}
 	md, source, err := loadMarket(f.data, opt)
