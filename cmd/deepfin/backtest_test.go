@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// run executes the command line args and returns stdout, stderr and the
+// error the command ended with.
+func run(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	cmd := newRootCmd()
+	var out, errOut bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), errOut.String(), err
+}
+
+// smallRun are flags that keep a backtest of the 300-bar fixture quick.
+var smallRun = []string{"--window", "5", "--train-years", "0.5", "--refit", "60", "--epochs", "2", "--hidden", "4"}
+
+func TestBacktestWritesReport(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report")
+	args := append([]string{"backtest", "--data", "testdata/aapl_300.csv", "--out", out, "--json", "--quiet"}, smallRun...)
+	stdout, _, err := run(t, args...)
+	require.NoError(t, err)
+
+	var sum summary
+	require.NoError(t, json.Unmarshal([]byte(stdout), &sum))
+	assert.Equal(t, "gru", sum.Model)
+	assert.Equal(t, "2013-08-09", sum.Start, "bar 126 (line 128) follows the 126-bar training window")
+	assert.Equal(t, 3, sum.Folds)
+	for _, name := range []string{"report.html", "report.md", "report.json", "equity.png", "equity.svg", "drawdown.png", "rolling_sharpe.svg"} {
+		assert.FileExists(t, filepath.Join(out, name))
+	}
+}
+
+func TestBacktestTablePrinted(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report")
+	args := append([]string{"backtest", "--data", "testdata/aapl_300.csv", "--out", out, "--quiet", "--model", "linear"}, smallRun...)
+	stdout, _, err := run(t, args...)
+	require.NoError(t, err)
+	for _, want := range []string{"strategy", "buy & hold", "Sharpe", "max drawdown", "report written to"} {
+		assert.Contains(t, stdout, want)
+	}
+}
+
+// TestBacktestBadInput checks that each malformed file stops the command
+// with one line naming the problem and the place, and leaves no report.
+func TestBacktestBadInput(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"missing_close.csv", []string{"missing_close.csv", `missing required column "close"`}},
+		{"non_numeric.csv", []string{"non_numeric.csv:57", `column "close"`, `invalid number "abc"`}},
+		{"duplicate_date.csv", []string{"duplicate_date.csv:41", "duplicate date 2013-04-05", "line 40"}},
+		{"empty.csv", []string{"empty.csv", "empty file"}},
+		{"five_rows.csv", []string{"five_rows.csv", "5 bars", "at least 30"}},
+		{"no_such_file.csv", []string{"no_such_file.csv", "no such file"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "report")
+			_, _, err := run(t, "backtest", "--data", filepath.Join("testdata", tt.file), "--out", out, "--quiet")
+			require.Error(t, err)
+			msg := oneLine(err.Error())
+			assert.NotContains(t, msg, "\n")
+			for _, w := range tt.want {
+				assert.Contains(t, msg, w)
+			}
+			assert.NoDirExists(t, out, "a failed run must leave no report")
+		})
+	}
+}
+
+func TestBacktestBadFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"model", []string{"--model", "transformer"}, `model "transformer"`},
+		{"strategy", []string{"--strategy", "martingale"}, `--strategy "martingale"`},
+		{"execution", []string{"--execution", "noon"}, `--execution "noon"`},
+		{"train years", []string{"--train-years", "0"}, "--train-years"},
+		{"negative cost", []string{"--cost-bps", "-1"}, "--cost-bps"},
+		{"threshold", []string{"--strategy", "threshold", "--threshold", "0.7"}, "--threshold"},
+		{"window", []string{"--window", "0"}, "window must be at least 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"backtest", "--data", "testdata/aapl_300.csv", "--out", filepath.Join(t.TempDir(), "r"), "--quiet"}, tt.args...)
+			_, _, err := run(t, args...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestBacktestOutIsAFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "taken")
+	require.NoError(t, os.WriteFile(file, []byte("keep me"), 0o644))
+	_, _, err := run(t, "backtest", "--data", "testdata/aapl_300.csv", "--out", file, "--quiet")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a folder")
+	b, _ := os.ReadFile(file)
+	assert.Equal(t, "keep me", string(b))
+}
+
+func TestOneLine(t *testing.T) {
+	assert.Equal(t, "a; b c", oneLine("a\n b   c\n"))
+	assert.False(t, strings.Contains(oneLine("x\r\ny"), "\n"))
+}
