@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -15,6 +17,11 @@ import (
 // ErrInvalid is wrapped by the errors Write returns for an unusable
 // Report (nil, no strategy result, an empty result, a nil asset result).
 var ErrInvalid = errors.New("invalid report")
+
+// ErrNotReportDir is returned (wrapped) by Write when the target directory
+// exists, is not empty and does not hold an earlier report: Write replaces
+// whole directories, so it refuses to replace one it did not write.
+var ErrNotReportDir = errors.New("exists and does not hold a deepfin report")
 
 // DefaultRollingWindow is the rolling Sharpe window, in bars, used when
 // Report.RollingWindow is 0: about half a year of daily bars.
@@ -53,6 +60,9 @@ type Report struct {
 	RollingWindow int
 }
 
+// reportFormat names the JSON format of report.json.
+const reportFormat = "deepfin-backtest-report"
+
 // File names written by Write.
 const (
 	FileHTML     = "report.html"
@@ -65,11 +75,53 @@ const (
 // list). The parent of dir must exist. On any error nothing is left
 // behind: dir keeps its previous content, or stays absent.
 //
+// Only an absent directory, an empty one or one holding an earlier report
+// (a report.json written by this package) is replaced; any other existing
+// directory gives an error wrapping ErrNotReportDir and is left alone.
+//
 // Errors wrap ErrInvalid for an unusable Report, or come from plotting
 // and file writing; all are prefixed "report:" (atomicfile errors keep
 // their own prefix inside).
 func Write(dir string, r *Report) error {
+	if err := CheckTarget(dir); err != nil {
+		return err
+	}
 	return write(dir, r, nil)
+}
+
+// CheckTarget reports whether Write may use dir: it returns nil when dir
+// is absent, an empty directory or a directory holding an earlier report,
+// and an error wrapping ErrNotReportDir (or the file system's error)
+// otherwise. Commands call it before long work so that a bad target fails
+// at once.
+func CheckTarget(dir string) error {
+	st, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("report: %s: %w (it is not a directory)", dir, ErrNotReportDir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, FileJSON))
+	if err == nil {
+		var head struct {
+			Format string `json:"format"`
+		}
+		if json.Unmarshal(b, &head) == nil && head.Format == reportFormat {
+			return nil
+		}
+	}
+	return fmt.Errorf("report: %s: %w; choose a new or empty folder", dir, ErrNotReportDir)
 }
 
 // write is Write with a hook called after each stage ("plots", "html",
@@ -266,7 +318,7 @@ func (r *Report) Summary() Summary {
 		cfg.PeriodsPerYear = backtest.DefaultPeriodsPerYear
 	}
 	sum := Summary{
-		Format:  "deepfin-backtest-report",
+		Format:  reportFormat,
 		Version: 1,
 		Title:   r.title(),
 		Period: Period{

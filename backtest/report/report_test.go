@@ -329,3 +329,44 @@ func TestWriteGSPCFull(t *testing.T) {
 	require.NoError(t, Write(dir, r))
 	checkReport(t, dir, r)
 }
+
+func TestWriteRefusesForeignDirectory(t *testing.T) {
+	r := sampleReport(t)
+	tests := []struct {
+		name    string
+		prepare func(dir string)
+		wantErr bool
+	}{
+		{"absent", func(string) {}, false},
+		{"empty", func(dir string) { require.NoError(t, os.Mkdir(dir, 0o755)) }, false},
+		{"user files", func(dir string) {
+			require.NoError(t, os.Mkdir(dir, 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "thesis.tex"), []byte("precious"), 0o644))
+		}, true},
+		{"foreign report.json", func(dir string) {
+			require.NoError(t, os.Mkdir(dir, 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, FileJSON), []byte(`{"format":"other"}`), 0o644))
+		}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			tt.prepare(dir)
+			err := Write(dir, r)
+			if !tt.wantErr {
+				require.NoError(t, err)
+				require.NoError(t, Write(dir, r), "a directory holding an earlier report is replaced")
+				return
+			}
+			require.ErrorIs(t, err, ErrNotReportDir)
+			_, statErr := os.Stat(filepath.Join(dir, FileHTML))
+			assert.True(t, os.IsNotExist(statErr), "nothing written into a foreign directory")
+		})
+	}
+}
+
+func sampleReport(t *testing.T) *Report {
+	t.Helper()
+	b := loadBars(t, filepath.Join("testdata", "gspc_2018_2020.csv"))
+	return &Report{Title: "sample", Strategy: simulate(t, b, 50, backtest.Config{CostBps: 5})}
+}

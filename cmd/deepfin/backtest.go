@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -129,8 +128,8 @@ func runBacktest(ctx context.Context, f *backtestFlags, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	if fi, err := os.Stat(f.out); err == nil && !fi.IsDir() {
-		return fmt.Errorf("--out %s: exists and is not a folder", f.out)
+	if err := report.CheckTarget(f.out); err != nil {
+		return fmt.Errorf("--out: %w", err)
 	}
 	opt := finance.LoadOptions{KeepLast: f.keepLast, DropIncomplete: f.dropBad}
 	md, source, err := loadMarket(f.data, opt)

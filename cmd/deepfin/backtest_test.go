@@ -113,9 +113,19 @@ func TestBacktestOutIsAFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(file, []byte("keep me"), 0o644))
 	_, _, err := run(t, "backtest", "--data", "testdata/aapl_300.csv", "--out", file, "--quiet")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "not a folder")
+	assert.Contains(t, err.Error(), "not a directory")
 	b, _ := os.ReadFile(file)
 	assert.Equal(t, "keep me", string(b))
+}
+
+func TestBacktestKeepsForeignFolder(t *testing.T) {
+	dir := t.TempDir()
+	precious := filepath.Join(dir, "notes.txt")
+	require.NoError(t, os.WriteFile(precious, []byte("keep me"), 0o644))
+	_, _, err := run(t, "backtest", "--data", "testdata/aapl_300.csv", "--out", dir, "--quiet")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "does not hold a deepfin report")
+	assert.FileExists(t, precious)
 }
 
 func TestOneLine(t *testing.T) {
