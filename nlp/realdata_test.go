@@ -90,18 +90,18 @@ func TestBaselineCV(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		load func() (*Dataset, error)
+		load func(t testing.TB) (*Dataset, error)
 		rows int
 	}{
-		{"uci_sentences", func() (*Dataset, error) {
+		{"uci_sentences", func(t testing.TB) (*Dataset, error) {
 			return LoadUCISentences(textData(t, "sentiment_labelled_sentences.csv"), false)
 		}, 3000},
-		{"imdb_1000", func() (*Dataset, error) {
+		{"imdb_1000", func(t testing.TB) (*Dataset, error) {
 			return LoadCSV(textData(t, "imdb_reviews_1000.csv"), CSVOptions{Classes: BinaryClasses()})
 		}, 1000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := tc.load()
+			d, err := tc.load(t)
 			require.NoError(t, err)
 			require.Equal(t, tc.rows, d.Len())
 			for _, c := range []float64{1, 10} {
