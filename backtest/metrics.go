@@ -127,7 +127,7 @@ func computeMetrics(start time.Time, times []time.Time, r, pos []float64, cfg Co
 	m.MaxDrawdownBars = ddEnd - ddPeak
 	m.TotalReturn = eq - 1
 
-	m.Years = times[n-1].Sub(start).Hours() / 24 / 365.25
+	m.Years = yearsBetween(start, times[n-1])
 	switch {
 	case m.Years <= 0:
 	case eq <= 0:
@@ -254,4 +254,12 @@ func (m *Metrics) UnmarshalJSON(b []byte) error {
 		Turnover: float64(w.Turnover), Exposure: float64(w.Exposure), Bars: w.Bars, Years: float64(w.Years),
 	}
 	return nil
+}
+
+// yearsBetween returns the calendar years from a to b, 365.25 days each.
+// It works on Unix seconds, not time.Duration, which overflows past about
+// 292 years.
+func yearsBetween(a, b time.Time) float64 {
+	secs := float64(b.Unix()-a.Unix()) + float64(b.Nanosecond()-a.Nanosecond())/1e9
+	return secs / (365.25 * 86400)
 }

@@ -164,3 +164,11 @@ func TestMetricsJSON(t *testing.T) {
 	assert.Equal(t, m.Bars, back.Bars)
 	assert.InDelta(t, m.Turnover, back.Turnover, tol)
 }
+
+func TestYearsBetweenLongSpans(t *testing.T) {
+	a := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC)
+	b := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	days := float64(b.Unix()-a.Unix()) / 86400
+	assert.InDelta(t, days/365.25, yearsBetween(a, b), 1e-9, "spans beyond time.Duration's 292 years")
+	assert.InDelta(t, 1.0, yearsBetween(a, a.AddDate(0, 0, 365).Add(6*time.Hour)), 1e-12)
+}

@@ -13,7 +13,8 @@
 //	2013-02-11,68.0714,69.2771,67.6071,68.5614,129029425,AAPL
 //
 // or Yahoo's, without a ticker column (the ticker then comes from
-// LoadOptions.Ticker or the file name):
+// LoadOptions.Ticker or the file name). Tickers from a ticker column or a
+// file name are upper-cased, so "aapl" and "AAPL" are one series:
 //
 //	Date,Open,High,Low,Close,Adj Close,Volume
 //	1950-01-03,16.660000,16.660000,16.660000,16.660000,16.660000,1260000

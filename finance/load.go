@@ -431,6 +431,12 @@ func parseFile(r io.Reader, name string, opt LoadOptions) (*fileResult, error) {
 func (p *parser) csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine > 0 && pe.StartLine != pe.Line {
+			// An unterminated quote runs to the end of the file; the
+			// record where it opened is the line worth naming.
+			return &DataError{File: p.name, Row: pe.StartLine, Err: fmt.Errorf(
+				"%w: quoted field opened on this line is never closed (input ends on line %d)", ErrSyntax, pe.Line)}
+		}
 		return &DataError{File: p.name, Row: pe.Line, Err: fmt.Errorf("%w: %v", ErrSyntax, pe.Err)}
 	}
 	return readError(p.name, err)
@@ -669,7 +675,7 @@ func (p *parser) readRow(rec []string, line int) error {
 func (p *parser) builderFor(rec []string, line int) (*builder, error) {
 	ticker := p.fixed
 	if i := p.idx[colTicker]; i >= 0 {
-		ticker = strings.TrimSpace(rec[i])
+		ticker = strings.ToUpper(strings.TrimSpace(rec[i]))
 		if isMissing(ticker) {
 			return nil, p.errAt(line, colTicker, ErrMissingValue)
 		}

@@ -2,6 +2,7 @@ package finance
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -474,4 +475,32 @@ func mustRead(t *testing.T, name string) []byte {
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	require.NoError(t, err)
 	return b
+}
+
+func TestTickerCaseFolded(t *testing.T) {
+	in := "date,open,high,low,close,volume,Name\n"
+	for i := range 40 {
+		name := "AAPL"
+		if i%2 == 1 {
+			name = "aapl"
+		}
+		in += fmt.Sprintf("2020-01-%02d,1,2,0.5,1.5,100,%s\n", i%28+1, name)
+		if i == 27 {
+			break
+		}
+	}
+	md, err := ReadOHLCV(strings.NewReader(in), "mixed.csv", LoadOptions{MinBars: 5})
+	require.NoError(t, err)
+	require.Len(t, md.Series, 1)
+	assert.Equal(t, "AAPL", md.Series[0].Ticker)
+	assert.Equal(t, 28, md.Series[0].Len())
+}
+
+func TestUnterminatedQuoteNamesItsLine(t *testing.T) {
+	in := "date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n2020-01-03,\"1,2,0.5,1.5,100\n2020-01-06,1,2,0.5,1.5,100\n"
+	_, err := ReadOHLCV(strings.NewReader(in), "q.csv", LoadOptions{})
+	var de *DataError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, 3, de.Row)
+	assert.ErrorIs(t, err, ErrSyntax)
 }
