@@ -392,7 +392,7 @@ func parseFile(r io.Reader, name string, opt LoadOptions) (*fileResult, error) {
 			return nil, readError(name, err)
 		}
 	}
-	cr := csv.NewReader(br)
+	cr := csv.NewReader(&lineLimiter{r: br, name: name, line: 1})
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 
@@ -429,6 +429,10 @@ func parseFile(r io.Reader, name string, opt LoadOptions) (*fileResult, error) {
 }
 
 func (p *parser) csvError(err error) error {
+	var de *DataError
+	if errors.As(err, &de) {
+		return de
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		if errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine > 0 && pe.StartLine != pe.Line {
@@ -839,4 +843,35 @@ func (b *builder) series() *Series {
 		Volume:   b.v,
 		AdjClose: b.adj,
 	}
+}
+
+// MaxLineBytes is the longest line the loader reads. A daily bar takes well
+// under a hundred bytes; the limit stops a file with no line breaks (or a
+// device such as /dev/zero) from being read into memory whole.
+const MaxLineBytes = 1 << 20
+
+// lineLimiter passes bytes through and fails once a line grows past
+// MaxLineBytes, naming that line.
+type lineLimiter struct {
+	r    io.Reader
+	name string
+	line int // 1-based line being read
+	run  int // bytes since the last line break
+}
+
+func (l *lineLimiter) Read(b []byte) (int, error) {
+	n, err := l.r.Read(b)
+	for _, c := range b[:n] {
+		if c == '\n' {
+			l.line++
+			l.run = 0
+			continue
+		}
+		l.run++
+		if l.run > MaxLineBytes {
+			return 0, &DataError{File: l.name, Row: l.line, Err: fmt.Errorf(
+				"%w: line longer than %d bytes", ErrSyntax, MaxLineBytes)}
+		}
+	}
+	return n, err
 }

@@ -3,6 +3,7 @@ package finance
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -503,4 +504,22 @@ func TestUnterminatedQuoteNamesItsLine(t *testing.T) {
 	require.ErrorAs(t, err, &de)
 	assert.Equal(t, 3, de.Row)
 	assert.ErrorIs(t, err, ErrSyntax)
+}
+
+func TestLineTooLong(t *testing.T) {
+	in := io.MultiReader(strings.NewReader("date,open,high,low,close,volume\n2020-01-02,1,2,0.5,1.5,100\n"),
+		io.LimitReader(zeros{}, 4*MaxLineBytes))
+	_, err := ReadOHLCV(in, "zero.csv", LoadOptions{})
+	var de *DataError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, 3, de.Row)
+	assert.ErrorIs(t, err, ErrSyntax)
+	assert.Contains(t, err.Error(), "line longer than")
+}
+
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) {
+	clear(b)
+	return len(b), nil
 }

@@ -58,7 +58,20 @@ type Report struct {
 	// RollingWindow is the rolling Sharpe window in bars (>= 2); 0 means
 	// DefaultRollingWindow.
 	RollingWindow int
+	// Files are extra files written into the report directory with the
+	// rest, such as per-bar predictions as CSV. Names must be plain file
+	// names (no separators) distinct from the report's own files.
+	Files []File
 }
+
+// File is an extra file of a report.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// plotNames are the base names of the plots Write renders.
+var plotNames = [...]string{"equity", "drawdown", "rolling_sharpe"}
 
 // reportFormat names the JSON format of report.json.
 const reportFormat = "deepfin-backtest-report"
@@ -186,7 +199,15 @@ func write(dir string, r *Report, hook func(stage string) error) error {
 		if err := writeFile(tmp, FileJSON, buf.Bytes()); err != nil {
 			return err
 		}
-		return step("json")
+		if err := step("json"); err != nil {
+			return err
+		}
+		for _, f := range r.Files {
+			if err := writeFile(tmp, f.Name, f.Data); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -213,6 +234,16 @@ func (r *Report) validate() error {
 		if a.Result == nil {
 			return fmt.Errorf("report: Assets[%d] %q: nil result: %w", i, a.Name, ErrInvalid)
 		}
+	}
+	own := map[string]bool{FileHTML: true, FileMarkdown: true, FileJSON: true}
+	for _, p := range plotNames {
+		own[p+".png"], own[p+".svg"] = true, true
+	}
+	for i, f := range r.Files {
+		if f.Name == "" || f.Name == "." || f.Name == ".." || filepath.Base(f.Name) != f.Name || own[f.Name] {
+			return fmt.Errorf("report: Files[%d] %q: want a plain file name not used by the report: %w", i, f.Name, ErrInvalid)
+		}
+		own[f.Name] = true
 	}
 	return nil
 }

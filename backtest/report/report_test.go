@@ -370,3 +370,18 @@ func sampleReport(t *testing.T) *Report {
 	b := loadBars(t, filepath.Join("testdata", "gspc_2018_2020.csv"))
 	return &Report{Title: "sample", Strategy: simulate(t, b, 50, backtest.Config{CostBps: 5})}
 }
+
+func TestWriteExtraFiles(t *testing.T) {
+	r := sampleReport(t)
+	r.Files = []File{{Name: "predictions.csv", Data: []byte("date,score\n")}}
+	dir := filepath.Join(t.TempDir(), "out")
+	require.NoError(t, Write(dir, r))
+	b, err := os.ReadFile(filepath.Join(dir, "predictions.csv"))
+	require.NoError(t, err)
+	assert.Equal(t, "date,score\n", string(b))
+
+	for _, bad := range []string{"", "..", "../x.csv", "sub/x.csv", FileJSON, "equity.png"} {
+		r.Files = []File{{Name: bad}}
+		assert.ErrorIs(t, Write(filepath.Join(t.TempDir(), "o"), r), ErrInvalid, "name %q", bad)
+	}
+}

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -128,16 +132,17 @@ func runBacktest(ctx context.Context, f *backtestFlags, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	if err := report.CheckTarget(f.out); err != nil {
-		return fmt.Errorf("--out: %w", err)
+	if err := checkOut(f.out, f.data); err != nil {
+		return err
 	}
 	opt := finance.LoadOptions{KeepLast: f.keepLast, DropIncomplete: f.dropBad}
 	md, source, err := loadMarket(f.data, opt)
 	if err != nil {
 		return err
 	}
+	printWarnings(stderr, md.Warnings)
 
-	bar := newProgress(stderr, f.quiet, pc.Epochs)
+	bar := newProgress(stderr, f.quiet || !isTerminal(stderr), pc.Epochs)
 	pc.Progress = bar.update
 	start := time.Now()
 	pr, err := price.WalkForward(ctx, md.Series, pc)
@@ -150,6 +155,8 @@ func runBacktest(ctx context.Context, f *backtestFlags, stdout, stderr io.Writer
 	// Trade each series from its first scored bar; pool them equally.
 	var assets []report.AssetResult
 	var results []*backtest.Result
+	var preds bytes.Buffer
+	preds.WriteString("date,ticker,p_up,target_position\n")
 	for i, s := range md.Series {
 		from, to, ok := backtest.Span(pr.Series[i].Prob)
 		if !ok || to-from < 2 {
@@ -166,6 +173,7 @@ func runBacktest(ctx context.Context, f *backtestFlags, stdout, stderr io.Writer
 		}
 		results = append(results, r)
 		assets = append(assets, report.AssetResult{Name: s.Ticker, Result: r})
+		writePredictions(&preds, s.Ticker, bars.Time, scores, backtest.Positions(scores, rule))
 	}
 	if len(results) == 0 {
 		return fmt.Errorf("no series has out-of-sample bars to trade")
@@ -183,6 +191,7 @@ func runBacktest(ctx context.Context, f *backtestFlags, stdout, stderr io.Writer
 		Assets:   assets,
 		Settings: settings(source, md, pc, bc, rule, f),
 		Notes:    notes(pr, len(results), bc),
+		Files:    []report.File{{Name: "predictions.csv", Data: preds.Bytes()}},
 	}
 	if err := report.Write(f.out, rep); err != nil {
 		return err
@@ -231,8 +240,10 @@ func settings(source string, md *finance.MarketData, pc price.Config, bc backtes
 		{Key: "horizon (bars)", Value: strconv.Itoa(pc.Horizon)},
 		{Key: "training window", Value: fmt.Sprintf("%s, %d bars (%.3g years of 252 bars)", window, pc.TrainBars, f.trainYears)},
 		{Key: "refit every (bars)", Value: strconv.Itoa(pc.Refit)},
+		{Key: "hidden units", Value: strconv.Itoa(pc.Hidden)},
 		{Key: "epochs (max), patience", Value: fmt.Sprintf("%d, %d", pc.Epochs, pc.Patience)},
-		{Key: "strategy", Value: rule.Mode},
+		{Key: "optimizer", Value: fmt.Sprintf("Adam, learning rate %g, batch %d", pc.LearningRate, pc.BatchSize)},
+		{Key: "strategy", Value: strategyText(rule)},
 		{Key: "execution", Value: "signal after the close of bar t, traded at the " + f.execution + " of bar t+1"},
 		{Key: "costs", Value: fmt.Sprintf("%g bp per side + %g bp slippage per side", bc.CostBps, bc.SlippageBps)},
 		{Key: "seed", Value: strconv.FormatInt(pc.Seed, 10)},
@@ -241,7 +252,7 @@ func settings(source string, md *finance.MarketData, pc price.Config, bc backtes
 
 func notes(pr *price.Result, nassets int, bc backtest.Config) []string {
 	n := []string{
-		fmt.Sprintf("Out-of-sample period: %s to %s; every score comes from a model trained only on earlier bars (%d refits).",
+		fmt.Sprintf("Out-of-sample period: %s to %s; every score comes from a model trained only on earlier bars (%d model fits).",
 			pr.Start.Format(time.DateOnly), pr.End.Format(time.DateOnly), len(pr.Folds)),
 		fmt.Sprintf("Directional accuracy of the out-of-sample scores: %.2f%%.", 100*pr.Accuracy),
 		"Annualisation: 252 bars a year for volatility, Sharpe and Sortino; CAGR over calendar years (365.25 days).",
@@ -268,7 +279,7 @@ type summary struct {
 }
 
 func (s summary) print(w io.Writer) error {
-	fmt.Fprintf(w, "out of sample %s .. %s, %d refits, model %s, directional accuracy %.2f%%\n\n",
+	fmt.Fprintf(w, "out of sample %s .. %s, %d model fits, model %s, directional accuracy %.2f%%\n\n",
 		s.Start, s.End, s.Folds, s.Model, 100*s.Accuracy)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	pct := func(v float64) string { return strconv.FormatFloat(100*v, 'f', 2, 64) + "%" }
@@ -298,4 +309,65 @@ func (s summary) print(w io.Writer) error {
 	}
 	_, err := fmt.Fprintf(w, "\nreport written to %s (%.1fs)\n", s.Report, s.Seconds)
 	return err
+}
+
+// checkOut fails early, before any training, when the report cannot be
+// written to out: its parent is missing and cannot be made, it is not
+// writable, it is a folder deepfin did not write, or it holds the data.
+func checkOut(out, data string) error {
+	if err := report.CheckTarget(out); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	if data != "" {
+		if d, err := filepath.Abs(data); err == nil && (d == abs || strings.HasPrefix(d, abs+string(filepath.Separator))) {
+			return fmt.Errorf("--out %s: the data %s lies inside it and would be replaced", out, data)
+		}
+	}
+	parent := filepath.Dir(abs)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	probe, err := os.MkdirTemp(parent, ".deepfin-probe-*")
+	if err != nil {
+		return fmt.Errorf("--out: cannot write in %s: %w", parent, err)
+	}
+	return os.Remove(probe)
+}
+
+// printWarnings shows what the loader accepted but found odd, at most ten
+// lines and a count of the rest.
+func printWarnings(w io.Writer, warns []finance.Warning) {
+	const most = 10
+	for i, wr := range warns {
+		if i == most {
+			fmt.Fprintf(w, "deepfin: warning: %d more warnings not shown\n", len(warns)-most)
+			break
+		}
+		fmt.Fprintf(w, "deepfin: warning: %s\n", oneLine(wr.String()))
+	}
+}
+
+// writePredictions appends one ticker's out-of-sample scores as CSV rows:
+// the bar's date, P(up) and the position decided at its close (taken at
+// the next bar).
+func writePredictions(b *bytes.Buffer, ticker string, times []time.Time, scores, pos []float64) {
+	for i, t := range times {
+		fmt.Fprintf(b, "%s,%s,%s,%s\n", t.Format(time.DateOnly), ticker,
+			strconv.FormatFloat(scores[i]+0.5, 'f', 6, 64), strconv.FormatFloat(pos[i], 'f', -1, 64))
+	}
+}
+
+func strategyText(rule backtest.PositionRule) string {
+	switch rule.Mode {
+	case backtest.LongFlat:
+		return "long_flat: long when P(up) > 0.5, else flat"
+	case backtest.LongShort:
+		return "long_short: long when P(up) > 0.5, short when below"
+	default:
+		return fmt.Sprintf("threshold: long when P(up) > 0.5+%g, short below 0.5-%g, else flat", rule.Threshold, rule.Threshold)
+	}
 }

@@ -132,3 +132,35 @@ func TestOneLine(t *testing.T) {
 	assert.Equal(t, "a; b c", oneLine("a\n b   c\n"))
 	assert.False(t, strings.Contains(oneLine("x\r\ny"), "\n"))
 }
+
+func TestBacktestRefusesOutHoldingData(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "aapl.csv")
+	b, err := os.ReadFile("testdata/aapl_300.csv")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(data, b, 0o644))
+	require.NoError(t, os.Remove(data))
+	// An earlier report folder into which the user has put the data.
+	sub := filepath.Join(dir, "out")
+	require.NoError(t, os.Mkdir(sub, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(sub, "report.json"), []byte(`{"format":"deepfin-backtest-report"}`), 0o644))
+	inside := filepath.Join(sub, "aapl.csv")
+	require.NoError(t, os.WriteFile(inside, b, 0o644))
+	_, _, err = run(t, "backtest", "--data", inside, "--out", sub, "--quiet")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "lies inside it")
+	assert.FileExists(t, inside)
+}
+
+func TestBacktestMakesOutParent(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "a", "b", "report")
+	args := append([]string{"backtest", "--data", "testdata/aapl_300.csv", "--out", out, "--quiet", "--model", "linear"}, smallRun...)
+	_, _, err := run(t, args...)
+	require.NoError(t, err)
+	assert.FileExists(t, filepath.Join(out, "predictions.csv"))
+	b, err := os.ReadFile(filepath.Join(out, "predictions.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	assert.Equal(t, "date,ticker,p_up,target_position", lines[0])
+	assert.Len(t, lines, 1+300-126, "one row per out-of-sample bar")
+}

@@ -7,7 +7,7 @@
 // With no flags, backtest walks a GRU forward through five embedded S&P 500
 // tickers and writes a report to ./deepfin-out. Run "deepfin help backtest"
 // for the flags. Errors are printed as one line on standard error and the
-// exit status is 1.
+// exit status is 1, or 130 after an interrupt.
 package main
 
 import (
@@ -24,9 +24,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := newRootCmd().ExecuteContext(ctx)
+	interrupted := ctx.Err() != nil
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "deepfin: "+oneLine(err.Error()))
+		if interrupted {
+			os.Exit(130) // the shell's convention for a command ended by SIGINT
+		}
 		os.Exit(1)
 	}
 }

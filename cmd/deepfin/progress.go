@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/deepfin/deepfin/finance/price"
 )
@@ -58,4 +60,11 @@ func (p *progress) finish(err error) {
 		return
 	}
 	p.bar.Finish()
+}
+
+// isTerminal reports whether w is a terminal; progress bars are drawn only
+// there, so that logs and pipes do not fill with carriage returns.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
