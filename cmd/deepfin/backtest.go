@@ -100,13 +100,13 @@ func (f *backtestFlags) config() (price.Config, backtest.Config, backtest.Positi
 	pc.Expanding = f.expanding
 	pc.Epochs, pc.Hidden, pc.LearningRate, pc.Seed = f.epochs, f.hidden, f.lr, f.seed
 	if !(f.trainYears > 0) || f.trainYears > 200 {
-		return pc, backtest.Config{}, backtest.PositionRule{}, fmt.Errorf("--train-years %v: want a number of years above 0", f.trainYears)
+		return pc, backtest.Config{}, backtest.PositionRule{}, fmt.Errorf("--train-years %v: want a number of years in (0, 200]", f.trainYears)
 	}
 	pc.TrainBars = int(math.Round(f.trainYears * 252))
 
 	bc := backtest.Config{CostBps: f.costBps, SlippageBps: f.slipBps}
-	if f.costBps < 0 || f.slipBps < 0 || math.IsNaN(f.costBps+f.slipBps) || math.IsInf(f.costBps+f.slipBps, 0) {
-		return pc, bc, backtest.PositionRule{}, fmt.Errorf("--cost-bps and --slippage-bps must be finite and not negative")
+	if !(f.costBps >= 0 && f.slipBps >= 0 && f.costBps+f.slipBps <= 10000) {
+		return pc, bc, backtest.PositionRule{}, fmt.Errorf("--cost-bps %v, --slippage-bps %v: want values of at least 0 adding up to at most 10000 (100%%)", f.costBps, f.slipBps)
 	}
 	exec, err := backtest.ParseExecution("next_" + f.execution)
 	if err != nil {

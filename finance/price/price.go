@@ -132,8 +132,18 @@ func (c Config) validate() error {
 			return fmt.Errorf("price: %s: %w", ch.name, ErrConfig)
 		}
 	}
+	// A training window must hold the features' warm-up, one window of
+	// bars and the purged label horizon, with some samples to spare.
+	if need := features.StandardWarmup + c.Window + c.Horizon + minSamples; c.TrainBars < need {
+		return fmt.Errorf("price: a training window of %d bars is too short for %d-bar windows and a %d-bar horizon "+
+			"(features need %d bars of warm-up; want at least %d bars): %w",
+			c.TrainBars, c.Window, c.Horizon, features.StandardWarmup, need, ErrConfig)
+	}
 	return nil
 }
+
+// minSamples is the fewest training samples a fold may have by design.
+const minSamples = 20
 
 // Progress reports where a walk-forward run is.
 type Progress struct {

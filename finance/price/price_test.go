@@ -132,6 +132,8 @@ func TestWalkForwardErrors(t *testing.T) {
 		{"negative patience", func(c *Config) { c.Patience = -1 }, ErrConfig},
 		{"nan learning rate", func(c *Config) { c.LearningRate = math.NaN() }, ErrConfig},
 		{"training window longer than the data", func(c *Config) { c.TrainBars = 400 }, ErrTooShort},
+		{"training window shorter than the warm-up", func(c *Config) { c.TrainBars = 40 }, ErrConfig},
+		{"horizon longer than the training window", func(c *Config) { c.Horizon = 500 }, ErrConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
