@@ -42,7 +42,7 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newBacktestCmd())
+	root.AddCommand(withUniverse(newBacktestCmd()))
 	return root
 }
 
