@@ -40,6 +40,14 @@
 // portfolio of several assets. The package imports no model code: the
 // fit callback is where a model is trained and asked for scores.
 //
+// # Cross-sectional use
+//
+// For scores per day and ticker, a Panel holds the day-by-ticker matrix;
+// DailyIC measures its daily information coefficient (Pearson and rank)
+// against realised returns, and TopKDropout holds the k best-scored names
+// in equal weight, swapping at most n of them a day, with separate buy and
+// sell costs, against an equal-weight buy-and-hold of the universe.
+//
 // Errors are returned for bad data and configuration (typed: *BarError,
 // *FoldError, or wrapping the Err* sentinels); functions panic only when
 // slice lengths that must match do not, as documented on each.

@@ -43,6 +43,12 @@
 // # Feature sets
 //
 // [Standard] builds the default scale-free feature set used by the deepfin
-// command; its column names are listed in [StandardNames]. [Table] holds
-// named columns and converts to and from a gota DataFrame.
+// command; its column names are listed in [StandardNames]. [Alpha158]
+// builds a 158-column factor set in the style of Qlib's Alpha158 (candle
+// shape, rates of change, moving averages, rolling dispersion, extremes,
+// quantiles, RSV, price-volume correlation, up-day counts over 5 to 60
+// bars) for one ticker; [CSZScore], [CSRobustZScore] and [CSRank] then
+// normalise a universe across tickers, one day at a time, using nothing
+// but that day's values. [Table] holds named columns and converts to and
+// from a gota DataFrame.
 package features
