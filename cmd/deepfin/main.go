@@ -43,6 +43,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(withUniverse(newBacktestCmd()))
+	root.AddCommand(newCreditCmd(), newServeCmd())
 	return root
 }
 

@@ -30,6 +30,20 @@
 // each bad field as a *FieldError. Scorecard.Score and Reasons work on such
 // records without allocating.
 //
+// # Saving
+//
+// A Bundle holds a fitted Scorecard or MLP with its training target, the
+// points scaling and a TrainingInfo (summary figures, seed, quantiles of
+// the training scores for drift checks). Bundle.Save writes it as a
+// directory, replaced atomically: the manifest credit-model.json
+// ({"format":"deepfin-credit-model","version":1,"kind":...}, with bin
+// edges ±Inf written as "-inf"/"+inf") plus, for an MLP, the network in
+// network/ as written by package models. LoadBundle rebuilds every lookup,
+// so a loaded model scores and explains exactly as the saved one; it
+// refuses a newer version (ErrBundleVersion) and anything corrupt or
+// inconsistent (ErrBundleFormat). Package credit/server serves a Bundle
+// over HTTP.
+//
 // Functions panic only on broken contracts, such as label and score slices
 // of different lengths; each such panic is documented. Nothing here prints
 // or logs.

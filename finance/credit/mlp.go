@@ -317,7 +317,8 @@ func (m *MLP) PD(x []Value) float64 {
 // PredictPD implements Classifier. It returns an error wrapping
 // ErrMissingColumn when d lacks a used field.
 func (m *MLP) PredictPD(d *Dataset, rows []int) ([]float64, error) {
-	if _, err := m.Schema.columnMap(d); err != nil {
+	cm, err := m.Schema.columnMap(d)
+	if err != nil {
 		return nil, err
 	}
 	if rows == nil {
@@ -326,19 +327,32 @@ func (m *MLP) PredictPD(d *Dataset, rows []int) ([]float64, error) {
 			rows[i] = i
 		}
 	}
-	x := make([]float32, len(rows)*m.Encoder.Width)
+	// encode and predict in chunks that stay in cache
+	const chunk = 256
+	w := m.Encoder.Width
+	x := make([]float32, min(chunk, len(rows))*w)
+	var logits []float32
 	rec := make([]Value, m.Schema.Len())
-	for i, r := range rows {
-		rec = m.Schema.Record(d, r, rec)
-		m.Encoder.Encode(x[i*m.Encoder.Width:(i+1)*m.Encoder.Width], rec)
-	}
-	logits, err := m.pred.Predict(nil, x)
-	if err != nil {
-		return nil, fmt.Errorf("credit: mlp: %w", err)
-	}
 	out := make([]float64, len(rows))
-	for i, z := range logits {
-		out[i] = sigmoid(float64(z))
+	for lo := 0; lo < len(rows); lo += chunk {
+		hi := min(lo+chunk, len(rows))
+		for i, r := range rows[lo:hi] {
+			for fi, ci := range cm {
+				if ci < 0 {
+					rec[fi] = Missing()
+				} else {
+					rec[fi] = d.Columns[ci].Value(r)
+				}
+			}
+			m.Encoder.Encode(x[i*w:(i+1)*w], rec)
+		}
+		logits, err = m.pred.Predict(logits, x[:(hi-lo)*w])
+		if err != nil {
+			return nil, fmt.Errorf("credit: mlp: %w", err)
+		}
+		for i, z := range logits {
+			out[lo+i] = sigmoid(float64(z))
+		}
 	}
 	return out, nil
 }
