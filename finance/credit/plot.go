@@ -158,6 +158,10 @@ func ScoreDistributionPlot(title string, y []int, scores []float64, bins int) (*
 	if err := addLine(p, fmt.Sprintf("bads (%d)", bads), bx, 1, false); err != nil {
 		return nil, err
 	}
+	// Both curves fall to zero at the ends; keep the legend clear of them
+	// at the top left and leave headroom under the title.
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Y.Max *= 1.15
 	return p, nil
 }
 
