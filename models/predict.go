@@ -82,6 +82,7 @@ type Predictor struct {
 	in, out int
 	maxAct  int // largest per-sample activation
 	maxGRU  int // largest GRU width
+	maxRec  int // largest fused recurrent layer scratch
 	pool    sync.Pool
 }
 
@@ -94,6 +95,7 @@ type predLayer struct {
 type predScratch struct {
 	a, b []float32 // ping-pong activations
 	g    []float32 // GRU gates: 5 × width
+	r    []float32 // fused recurrent layers' scratch
 }
 
 // Predictor returns a Predictor over a copy of the current weights; later
@@ -118,12 +120,14 @@ func (m *Model) predictor(copyWeights bool) *Predictor {
 		if l.spec.Type == LayerGRU {
 			p.maxGRU = max(p.maxGRU, l.spec.Units)
 		}
+		p.maxRec = max(p.maxRec, recScratch(l))
 	}
 	p.pool.New = func() any {
 		return &predScratch{
 			a: make([]float32, p.maxAct),
 			b: make([]float32, p.maxAct),
 			g: make([]float32, 5*p.maxGRU),
+			r: make([]float32, p.maxRec),
 		}
 	}
 	return p
@@ -192,6 +196,10 @@ func (p *Predictor) forward(dst, x []float32, s *predScratch) {
 		case LayerGRU:
 			o := next[:l.plan.out.size()]
 			gruForward(o, cur, l, s.g)
+			cur, next = o, cur[:cap(cur)]
+		case LayerRNN, LayerLSTM, LayerALSTM:
+			o := next[:l.plan.out.size()]
+			recForward(o, cur, l, l.plan.in[0], s.r)
 			cur, next = o, cur[:cap(cur)]
 		}
 	}

@@ -1,0 +1,75 @@
+package models
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestGradientCheckRecurrent(t *testing.T) {
+	seq := func(layers ...LayerSpec) Spec { return Spec{Input: []int{4, 3}, Layers: layers} }
+	cases := []struct {
+		name  string
+		spec  Spec
+		loss  string
+		batch int // 0 means 3
+	}{
+		{"rnn/tanh", seq(LayerSpec{Type: LayerRNN, Units: 3}, LayerSpec{Type: LayerDense, Units: 2}), LossMSE, 0},
+		{"rnn/relu", seq(LayerSpec{Type: LayerRNN, Units: 3, Activation: ActReLU}, LayerSpec{Type: LayerDense, Units: 2}), LossMSE, 0},
+		{"lstm", seq(LayerSpec{Type: LayerLSTM, Units: 3}, LayerSpec{Type: LayerDense, Units: 1}), LossMSE, 0},
+		{"lstm/one_step", Spec{Input: []int{1, 3}, Layers: []LayerSpec{{Type: LayerLSTM, Units: 2}}}, LossMSE, 0},
+		{"lstm/sequences", seq(LayerSpec{Type: LayerLSTM, Units: 3, ReturnSequences: true}, LayerSpec{Type: LayerDense, Units: 2}), LossBCELogits, 0},
+		{"lstm/stacked", seq(
+			LayerSpec{Type: LayerLSTM, Units: 3, ReturnSequences: true}, LayerSpec{Type: LayerDropout, Rate: 0.25},
+			LayerSpec{Type: LayerLSTM, Units: 2}, LayerSpec{Type: LayerDense, Units: 3}), LossSoftmaxCE, 0},
+		{"rnn_into_gru", seq(
+			LayerSpec{Type: LayerRNN, Units: 3, ReturnSequences: true},
+			LayerSpec{Type: LayerGRU, Units: 2}, LayerSpec{Type: LayerDense, Units: 1}), LossMSE, 0},
+		{"gru_into_lstm", seq(
+			LayerSpec{Type: LayerGRU, Units: 3, ReturnSequences: true},
+			LayerSpec{Type: LayerLSTM, Units: 2}, LayerSpec{Type: LayerDense, Units: 1}), LossMSE, 0},
+		{"alstm", seq(LayerSpec{Type: LayerALSTM, Units: 3}, LayerSpec{Type: LayerDense, Units: 1}), LossMSE, 0},
+		// 40 rows split the batch over two goroutines.
+		{"large_batch/lstm_stacked", seq(
+			LayerSpec{Type: LayerLSTM, Units: 2, ReturnSequences: true},
+			LayerSpec{Type: LayerALSTM, Units: 2}, LayerSpec{Type: LayerDense, Units: 1}), LossMSE, 40},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			batch := c.batch
+			if batch == 0 {
+				batch = 3
+			}
+			gradCheck(t, c.spec, c.loss, batch)
+		})
+	}
+}
+
+func TestPredictorParityRecurrent(t *testing.T) {
+	cases := []struct {
+		name string
+		spec Spec
+	}{
+		{"rnn/tanh", Spec{Input: []int{5, 3}, Layers: []LayerSpec{{Type: LayerRNN, Units: 4}, {Type: LayerDense, Units: 2}}}},
+		{"rnn/relu/sequences", Spec{Input: []int{5, 3}, Layers: []LayerSpec{{Type: LayerRNN, Units: 4, Activation: ActReLU, ReturnSequences: true}}}},
+		{"lstm/stacked", Spec{Input: []int{5, 3}, Layers: []LayerSpec{
+			{Type: LayerLSTM, Units: 4, ReturnSequences: true}, {Type: LayerTanh}, {Type: LayerLSTM, Units: 3}, {Type: LayerDense, Units: 2}}}},
+		{"alstm", Spec{Input: []int{6, 2}, Layers: []LayerSpec{{Type: LayerALSTM, Units: 5}, {Type: LayerDense, Units: 1}}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := New(c.spec, 4)
+			require.NoError(t, err)
+			n := 37
+			x := randomX(n, m.Inputs(), 9)
+			want, err := m.Predict(x, n)
+			require.NoError(t, err)
+			got, err := m.Predictor().Predict(nil, x)
+			require.NoError(t, err)
+			require.Len(t, got, len(want))
+			for i := range want {
+				require.InDelta(t, want[i], got[i], 1e-5, "output %d", i)
+			}
+		})
+	}
+}
