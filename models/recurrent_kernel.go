@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -29,15 +30,81 @@ func gemm[T float](tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, bet
 	}
 	switch av := any(a).(type) {
 	case []float32:
+		if !tA && !tB && hasFMAKernel() {
+			cv := any(c).([]float32)
+			if beta != 1 {
+				for i := 0; i < m; i++ {
+					row := cv[i*ldc : i*ldc+n]
+					if beta == 0 {
+						clear(row)
+					} else {
+						for j := range row {
+							row[j] *= float32(beta)
+						}
+					}
+				}
+			}
+			sgemmNN(m, n, k, av, lda, any(b).([]float32), ldb, cv, ldc)
+			return
+		}
 		gonum.Implementation{}.Sgemm(ta, tb, m, n, k, 1, av, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
 	case []float64:
 		gonum.Implementation{}.Dgemm(ta, tb, m, n, k, 1, av, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
 	}
 }
 
-func sigm[T float](v T) T { return T(1 / (1 + math.Exp(-float64(v)))) }
+// gemmPar is gemm without transposes, split by rows of C over up to
+// GOMAXPROCS goroutines when the product is large.
+func gemmPar[T float](m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if m*n*k < 1<<18 {
+		gemm(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	parallelRows(m, 8, func(r0, r1 int) {
+		gemm(false, false, r1-r0, n, k, a[r0*lda:], lda, b, ldb, beta, c[r0*ldc:], ldc)
+	})
+}
 
-func tanhT[T float](v T) T { return T(math.Tanh(float64(v))) }
+// transpose writes the transpose of src (rows×cols, row-major) into dst
+// (cols×rows).
+func transpose[T float](dst, src []T, rows, cols int) {
+	for i := 0; i < rows; i++ {
+		for j, v := range src[i*cols : (i+1)*cols] {
+			dst[j*rows+i] = v
+		}
+	}
+}
+
+// sigm is the logistic function; float32 uses exp32, float64 math.Exp.
+func sigm[T float](v T) T {
+	if unsafe.Sizeof(v) == 4 {
+		return T(1 / (1 + exp32(-float32(v))))
+	}
+	return T(1 / (1 + math.Exp(-float64(v))))
+}
+
+// tanhT is tanh; float32 computes it as 1 − 2/(e^{2v} + 1) with exp32.
+func tanhT[T float](v T) T {
+	if unsafe.Sizeof(v) == 4 {
+		return T(1 - 2/(exp32(2*float32(v))+1))
+	}
+	return T(math.Tanh(float64(v)))
+}
+
+// exp32 is e^x in float32 with a relative error below 3e-7: x·log2(e) is
+// (in float64)
+// split into an integer n and a remainder f in [-0.5, 0.5], e^{f·ln 2}
+// comes from its degree-6 Taylor polynomial, and 2^n is put into the
+// exponent bits. Arguments are clamped to [-87, 88] (results stay
+// normal; the sigmoid and tanh above saturate correctly there).
+func exp32(x float32) float32 {
+	x = min(max(x, -87), 88)
+	t := float64(x) * math.Log2E
+	n := math.Floor(t + 0.5)
+	y := float32((t - n) * math.Ln2)
+	p := 1 + y*(1+y*(1.0/2+y*(1.0/6+y*(1.0/24+y*(1.0/120+y*(1.0/720))))))
+	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
+}
 
 // cellKind selects the recurrence of a fused sequence kernel.
 type cellKind int
@@ -87,6 +154,13 @@ type seqCell[T float] struct {
 	da     []T // [B·T, G·H]: gradient of the gate pre-activations
 	dh, dc []T // [B, H]: running gradients of state and cell
 	dhn    []T // [B, H]: dh of the previous step
+
+	// Transposed copies for the backward products, so that every product
+	// is A·B without transposes (the fast float32 kernel's only form).
+	ut  []T // [G·H, H]
+	wt  []T // [G·H, F]
+	hpt []T // [H, B·T]
+	xt  []T // [F, B·T]
 }
 
 func newSeqCell[T float](d cellDims, lens *seqLens) *seqCell[T] {
@@ -98,6 +172,10 @@ func newSeqCell[T float](d cellDims, lens *seqLens) *seqCell[T] {
 	c.dh = make([]T, d.batch*h)
 	c.dc = make([]T, d.batch*h)
 	c.dhn = make([]T, d.batch*h)
+	c.ut = make([]T, gh*h)
+	c.wt = make([]T, gh*d.in)
+	c.hpt = make([]T, h*bt)
+	c.xt = make([]T, d.in*bt)
 	if d.kind == cellLSTM {
 		c.a = make([]T, bt*gh)
 		c.cs = make([]T, bt*h)
@@ -243,11 +321,14 @@ func (c *seqCell[T]) lstmStep(r int, hasPrev bool) {
 // the gradient of its output (shaped like that output), into dx (when
 // not nil), dw, du and db, which it overwrites.
 func (c *seqCell[T]) backward(gOut, x, w, u, dx, dw, du, db []T, seq bool) {
-	parallelRows(c.batch, minParRows, func(b0, b1 int) { c.backwardRows(b0, b1, gOut, u, seq) })
-
 	bt, f, h, gh := c.batch*c.steps, c.in, c.units, c.gates*c.units
-	gemm(true, false, f, gh, bt, x, f, c.da, gh, 0, dw, gh)
-	gemm(true, false, h, gh, bt, c.hprev, h, c.da, gh, 0, du, gh)
+	transpose(c.ut, u, h, gh)
+	parallelRows(c.batch, minParRows, func(b0, b1 int) { c.backwardRows(b0, b1, gOut, seq) })
+
+	transpose(c.xt, x[:bt*f], bt, f)
+	transpose(c.hpt, c.hprev, bt, h)
+	gemmPar(f, gh, bt, c.xt, bt, c.da, gh, 0, dw, gh)
+	gemmPar(h, gh, bt, c.hpt, bt, c.da, gh, 0, du, gh)
 	clear(db)
 	for r := 0; r < bt; r++ {
 		for j, v := range c.da[r*gh : (r+1)*gh] {
@@ -255,13 +336,14 @@ func (c *seqCell[T]) backward(gOut, x, w, u, dx, dw, du, db []T, seq bool) {
 		}
 	}
 	if dx != nil {
-		gemm(false, true, bt, f, gh, c.da, gh, w, gh, 0, dx, f)
+		transpose(c.wt, w, f, gh)
+		gemmPar(bt, f, gh, c.da, gh, c.wt, f, 0, dx, f)
 	}
 }
 
 // backwardRows runs backpropagation through time for batch rows [b0, b1),
 // filling c.da.
-func (c *seqCell[T]) backwardRows(b0, b1 int, gOut, u []T, seq bool) {
+func (c *seqCell[T]) backwardRows(b0, b1 int, gOut []T, seq bool) {
 	steps, h, gh := c.steps, c.units, c.gates*c.units
 	nb := b1 - b0
 	dh, dc := c.dh[b0*h:b1*h], c.dc[b0*h:b1*h]
@@ -307,7 +389,7 @@ func (c *seqCell[T]) backwardRows(b0, b1 int, gOut, u []T, seq bool) {
 			break
 		}
 		dhn := c.dhn[b0*h : b1*h]
-		gemm(false, true, nb, h, gh, c.da[(b0*steps+t)*gh:], steps*gh, u, gh, 0, dhn, h)
+		gemm(false, false, nb, h, gh, c.da[(b0*steps+t)*gh:], steps*gh, c.ut, h, 0, dhn, h)
 		for b := b0; b < b1; b++ {
 			if c.lens.valid(b, t) {
 				copy(c.dh[b*h:(b+1)*h], c.dhn[b*h:(b+1)*h])

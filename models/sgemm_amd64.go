@@ -1,0 +1,12 @@
+package models
+
+import "golang.org/x/sys/cpu"
+
+// hasFMAKernel reports whether the AVX2/FMA micro-kernel can run here.
+func hasFMAKernel() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
+
+// sgemm4x16 adds A[0:4, 0:k]·B[0:k, 0:16] to C[0:4, 0:16] (row-major,
+// leading dimensions in elements). Implemented in sgemm_amd64.s.
+//
+//go:noescape
+func sgemm4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
