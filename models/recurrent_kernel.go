@@ -60,7 +60,9 @@ func gemmPar[T float](m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T
 		gemm(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	parallelRows(m, 8, func(r0, r1 int) {
+	// Split in blocks of 4 rows, the micro-kernel's height.
+	parallelRows((m+3)/4, 2, func(q0, q1 int) {
+		r0, r1 := 4*q0, min(4*q1, m)
 		gemm(false, false, r1-r0, n, k, a[r0*lda:], lda, b, ldb, beta, c[r0*ldc:], ldc)
 	})
 }
@@ -73,6 +75,18 @@ func transpose[T float](dst, src []T, rows, cols int) {
 			dst[j*rows+i] = v
 		}
 	}
+}
+
+// fast32 reports whether T is float32 and the AVX2 kernels can run.
+func fast32[T float]() bool {
+	var v T
+	return unsafe.Sizeof(v) == 4 && hasFMAKernel()
+}
+
+// asF32 views a float32 slice of generic type as []float32; only valid
+// when fast32[T]() holds.
+func asF32[T float](s []T) []float32 {
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
 // sigm is the logistic function; float32 uses exp32, float64 math.Exp.
@@ -97,13 +111,18 @@ func tanhT[T float](v T) T {
 // comes from its degree-6 Taylor polynomial, and 2^n is put into the
 // exponent bits. Arguments are clamped to [-87, 88] (results stay
 // normal; the sigmoid and tanh above saturate correctly there).
+const roundMagic = 1.5 * (1 << 52)
+
 func exp32(x float32) float32 {
 	x = min(max(x, -87), 88)
 	t := float64(x) * math.Log2E
-	n := math.Floor(t + 0.5)
+	// Adding and subtracting 1.5·2^52 rounds t to the nearest integer
+	// (|t| < 2^51), whose value then sits in the low mantissa bits.
+	r := t + roundMagic
+	n := r - roundMagic
 	y := float32((t - n) * math.Ln2)
 	p := 1 + y*(1+y*(1.0/2+y*(1.0/6+y*(1.0/24+y*(1.0/120+y*(1.0/720))))))
-	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
+	return p * math.Float32frombits(uint32(int32(math.Float64bits(r))+127)<<23)
 }
 
 // cellKind selects the recurrence of a fused sequence kernel.
@@ -275,6 +294,10 @@ func (c *seqCell[T]) forwardRows(b0, b1 int, x, w, u, bias []T) {
 			} else {
 				switch c.kind {
 				case cellTanh:
+					if fast32[T]() {
+						tanhVec(asF32(hr), asF32(hr))
+						break
+					}
 					for j, v := range hr {
 						hr[j] = tanhT(v)
 					}
@@ -303,6 +326,23 @@ func (c *seqCell[T]) lstmStep(r int, hasPrev bool) {
 	var cp []T
 	if hasPrev {
 		cp = c.cs[(r-1)*h : r*h]
+	}
+	if fast32[T]() {
+		sigmoidVec(asF32(a[:2*h]), asF32(a[:2*h]))
+		tanhVec(asF32(ag), asF32(ag))
+		sigmoidVec(asF32(ao), asF32(ao))
+		for j := 0; j < h; j++ {
+			cv := ai[j] * ag[j]
+			if cp != nil {
+				cv += af[j] * cp[j]
+			}
+			cs[j] = cv
+		}
+		tanhVec(asF32(tc), asF32(cs))
+		for j := 0; j < h; j++ {
+			hr[j] = ao[j] * tc[j]
+		}
+		return
 	}
 	for j := 0; j < h; j++ {
 		i, fg, g, o := sigm(ai[j]), sigm(af[j]), tanhT(ag[j]), sigm(ao[j])

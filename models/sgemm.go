@@ -1,5 +1,7 @@
 package models
 
+import "math"
+
 // sgemmKBlock is the depth of one pass of the micro-kernel, so that a
 // 16-column strip of B (16 KiB) stays in the L1 cache across the rows.
 const sgemmKBlock = 256
@@ -52,3 +54,34 @@ func sgemmNN(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 		}
 	}
 }
+
+// affineSigmoid sets dst[i] = a·σ(k·src[i]) + b (dst may be src): the
+// logistic function for k = a = 1, b = 0, and tanh for k = a = 2, b = −1.
+// It uses the AVX2 kernel on blocks of 8 when available and exp32 on the
+// rest. Panics if len(dst) < len(src).
+func affineSigmoid(dst, src []float32, k, a, b float32) {
+	dst = dst[:len(src)]
+	n8 := 0
+	if hasFMAKernel() {
+		n8 = len(src) &^ 7
+	}
+	if n8 > 0 {
+		var tbl [13 * 8]float32
+		vals := [12]float32{-k * math.Log2E, -126, 126, math.Ln2, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2, 1, a, b}
+		for i, v := range vals {
+			for j := 0; j < 8; j++ {
+				tbl[i*8+j] = v
+			}
+		}
+		for j := 0; j < 8; j++ {
+			tbl[12*8+j] = math.Float32frombits(127)
+		}
+		act8(&dst[0], &src[0], n8/8, &tbl[0])
+	}
+	for i := n8; i < len(src); i++ {
+		dst[i] = a/(1+exp32(-k*src[i])) + b
+	}
+}
+
+func sigmoidVec(dst, src []float32) { affineSigmoid(dst, src, 1, 1, 0) }
+func tanhVec(dst, src []float32)    { affineSigmoid(dst, src, 2, 2, -1) }

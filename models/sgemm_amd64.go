@@ -10,3 +10,9 @@ func hasFMAKernel() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
 //
 //go:noescape
 func sgemm4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+
+// act8 computes dst[i] = a·σ(k·src[i]) + b for 8·n8 values from a
+// constant table (see sgemm_amd64.s). Implemented in assembly.
+//
+//go:noescape
+func act8(dst, src *float32, n8 int, tbl *float32)

@@ -74,3 +74,52 @@ store:
 	VMOVUPS Y7, 32(DX)
 	VZEROUPPER
 	RET
+
+// func act8(dst, src *float32, n8 int, tbl *float32)
+//
+// dst[i] = a·σ(k·src[i]) + b for 8·n8 values, with e^x from the same
+// range reduction and degree-6 polynomial as exp32 (in float32). tbl
+// holds 13 vectors of 8 values: −k·log2(e), −126, 126, ln 2, 1/720,
+// 1/120, 1/24, 1/6, 1/2, 1, a, b, and the int32 exponent bias 127.
+// Needs AVX2 and FMA.
+TEXT ·act8(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n8+16(FP), CX
+	MOVQ tbl+24(FP), R8
+	TESTQ CX, CX
+	JE    done
+
+loop:
+	VMOVUPS     (SI), Y0
+	VMULPS      (R8), Y0, Y0
+	VMAXPS      32(R8), Y0, Y0
+	VMINPS      64(R8), Y0, Y0
+	VROUNDPS    $0, Y0, Y1
+	VSUBPS      Y1, Y0, Y2
+	VMULPS      96(R8), Y2, Y2
+	VMOVUPS     128(R8), Y3
+	VFMADD213PS 160(R8), Y2, Y3
+	VFMADD213PS 192(R8), Y2, Y3
+	VFMADD213PS 224(R8), Y2, Y3
+	VFMADD213PS 256(R8), Y2, Y3
+	VFMADD213PS 288(R8), Y2, Y3
+	VFMADD213PS 288(R8), Y2, Y3
+	VCVTPS2DQ   Y1, Y4
+	VPADDD      384(R8), Y4, Y4
+	VPSLLD      $23, Y4, Y4
+	VMULPS      Y4, Y3, Y3
+	VADDPS      288(R8), Y3, Y3
+	VMOVUPS     288(R8), Y0
+	VDIVPS      Y3, Y0, Y0
+	VMOVUPS     320(R8), Y1
+	VFMADD213PS 352(R8), Y1, Y0
+	VMOVUPS     Y0, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	DECQ        CX
+	JNZ         loop
+
+done:
+	VZEROUPPER
+	RET

@@ -7,3 +7,7 @@ func hasFMAKernel() bool { return false }
 func sgemm4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int) {
 	panic("models: internal error: sgemm4x16 without AVX2")
 }
+
+func act8(dst, src *float32, n8 int, tbl *float32) {
+	panic("models: internal error: act8 without AVX2")
+}

@@ -52,3 +52,19 @@ func TestExp32(t *testing.T) {
 		require.InDelta(t, 0, (got-want)/want, 3e-7, "exp32(%g) = %g, want %g", x, got, want)
 	}
 }
+
+func TestAffineSigmoid(t *testing.T) {
+	x := make([]float32, 0, 4100)
+	for v := float32(-100); v <= 100; v += 0.05 {
+		x = append(x, v)
+	}
+	got := make([]float32, len(x))
+	sigmoidVec(got, x)
+	for i, v := range x {
+		require.InDelta(t, 1/(1+math.Exp(-float64(v))), float64(got[i]), 1e-6, "sigmoid(%g)", v)
+	}
+	tanhVec(got, x)
+	for i, v := range x {
+		require.InDelta(t, math.Tanh(float64(v)), float64(got[i]), 2e-6, "tanh(%g)", v)
+	}
+}
