@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
@@ -318,7 +317,7 @@ func writeRNNResult(f *benchRNNFlags, res *rnnResult, stdout io.Writer) error {
 	if res.Diverged != "" {
 		fmt.Fprintf(stdout, "diverged: %s\n", res.Diverged)
 	}
-	if !math.IsNaN(res.SeqPerSec) {
+	if len(res.Epochs) > 0 {
 		fmt.Fprintf(stdout, "mean training throughput %.0f sequences/s\n", res.SeqPerSec)
 	}
 	return nil
