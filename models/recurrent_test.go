@@ -73,3 +73,46 @@ func TestPredictorParityRecurrent(t *testing.T) {
 		})
 	}
 }
+
+func TestSaveLoadRecurrent(t *testing.T) {
+	spec := Spec{Input: []int{5, 3}, Layers: []LayerSpec{
+		{Type: LayerRNN, Units: 4, Activation: ActReLU, ReturnSequences: true},
+		{Type: LayerLSTM, Units: 3, ReturnSequences: true},
+		{Type: LayerALSTM, Units: 2}, {Type: LayerDense, Units: 1}}}
+	m, err := New(spec, 7)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, m.Save(dir, nil))
+	back, _, err := Load(dir)
+	require.NoError(t, err)
+	require.Equal(t, spec, back.Spec())
+	x := randomX(4, m.Inputs(), 2)
+	want, err := m.Predict(x, 4)
+	require.NoError(t, err)
+	got, err := back.Predict(x, 4)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+}
+
+func TestRecurrentSpecErrors(t *testing.T) {
+	seq := []int{4, 3}
+	cases := []struct {
+		name  string
+		input []int
+		layer LayerSpec
+		want  string
+	}{
+		{"flat_input", []int{3}, LayerSpec{Type: LayerLSTM, Units: 2}, "is not [steps, features]"},
+		{"no_units", seq, LayerSpec{Type: LayerRNN}, "units 0"},
+		{"bad_activation", seq, LayerSpec{Type: LayerRNN, Units: 2, Activation: "gelu"}, `activation "gelu"`},
+		{"activation_on_lstm", seq, LayerSpec{Type: LayerLSTM, Units: 2, Activation: ActReLU}, "not rnn"},
+		{"alstm_sequences", seq, LayerSpec{Type: LayerALSTM, Units: 2, ReturnSequences: true}, "pools the steps"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := New(Spec{Input: c.input, Layers: []LayerSpec{c.layer}}, 1)
+			require.ErrorIs(t, err, ErrInvalidSpec)
+			require.Contains(t, err.Error(), c.want)
+		})
+	}
+}
