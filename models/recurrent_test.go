@@ -1,9 +1,11 @@
 package models
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gorgonia.org/tensor"
 )
 
 func TestGradientCheckRecurrent(t *testing.T) {
@@ -113,6 +115,55 @@ func TestRecurrentSpecErrors(t *testing.T) {
 			_, err := New(Spec{Input: c.input, Layers: []LayerSpec{c.layer}}, 1)
 			require.ErrorIs(t, err, ErrInvalidSpec)
 			require.Contains(t, err.Error(), c.want)
+		})
+	}
+}
+
+// The float32 kernels (AVX2 products and activations where available)
+// give the float64 kernels' gradients (which the gradient checks verify)
+// to float32 accuracy.
+func TestFloat32GradientsMatchFloat64(t *testing.T) {
+	specs := map[string]Spec{
+		"lstm_stacked": {Input: []int{6, 5}, Layers: []LayerSpec{
+			{Type: LayerLSTM, Units: 20, ReturnSequences: true}, {Type: LayerLSTM, Units: 16}, {Type: LayerDense, Units: 3}}},
+		"rnn_tanh": {Input: []int{6, 5}, Layers: []LayerSpec{{Type: LayerRNN, Units: 24}, {Type: LayerDense, Units: 3}}},
+		"alstm":    {Input: []int{6, 5}, Layers: []LayerSpec{{Type: LayerALSTM, Units: 9}, {Type: LayerDense, Units: 3}}},
+	}
+	for name, spec := range specs {
+		t.Run(name, func(t *testing.T) {
+			const batch = 40
+			m, err := New(spec, 3)
+			require.NoError(t, err)
+			g64, _ := float64Graph(t, m, LossSoftmaxCE, batch, batch, 5)
+			require.NoError(t, g64.run())
+			gr, err := buildGraph(m.layers, m.info, m.tensors(), tensor.Float32, batch, LossSoftmaxCE)
+			require.NoError(t, err)
+			for k, xt := range g64.x {
+				for i, v := range xt.Data().([]float64) {
+					gr.x[k].Data().([]float32)[i] = float32(v)
+				}
+			}
+			for i, v := range g64.y.Data().([]float64) {
+				gr.y.Data().([]float32)[i] = float32(v)
+			}
+			for i, v := range g64.w.Data().([]float64) {
+				gr.w.Data().([]float32)[i] = float32(v)
+			}
+			require.NoError(t, gr.run())
+			for i, n := range gr.params {
+				g32, err := n.Grad()
+				require.NoError(t, err)
+				g64v, err := g64.params[i].Grad()
+				require.NoError(t, err)
+				want := g64v.Data().([]float64)
+				var scale float64
+				for _, v := range want {
+					scale = math.Max(scale, math.Abs(v))
+				}
+				for k, v := range g32.Data().([]float32) {
+					require.InDelta(t, want[k], float64(v), 1e-4*scale+1e-7, "%s[%d]", m.info[i].name, k)
+				}
+			}
 		})
 	}
 }
