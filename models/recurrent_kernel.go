@@ -67,6 +67,17 @@ func gemmPar[T float](m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T
 	})
 }
 
+// sumRows sets dst[j] to the sum over the rows of m (rows×cols) of
+// column off+j.
+func sumRows[T float](dst, m []T, rows, cols, off int) {
+	clear(dst)
+	for r := 0; r < rows; r++ {
+		for j, v := range m[r*cols+off : r*cols+off+len(dst)] {
+			dst[j] += v
+		}
+	}
+}
+
 // transpose writes the transpose of src (rows×cols, row-major) into dst
 // (cols×rows).
 func transpose[T float](dst, src []T, rows, cols int) {
@@ -180,6 +191,8 @@ type seqCell[T float] struct {
 	wt  []T // [G·H, F]
 	hpt []T // [H, B·T]
 	xt  []T // [F, B·T]
+
+	zero []T // [H] zeros: the cell before step 0
 }
 
 func newSeqCell[T float](d cellDims, lens *seqLens) *seqCell[T] {
@@ -195,6 +208,7 @@ func newSeqCell[T float](d cellDims, lens *seqLens) *seqCell[T] {
 	c.wt = make([]T, gh*d.in)
 	c.hpt = make([]T, h*bt)
 	c.xt = make([]T, d.in*bt)
+	c.zero = make([]T, h)
 	if d.kind == cellLSTM {
 		c.a = make([]T, bt*gh)
 		c.cs = make([]T, bt*h)
@@ -365,16 +379,19 @@ func (c *seqCell[T]) backward(gOut, x, w, u, dx, dw, du, db []T, seq bool) {
 	transpose(c.ut, u, h, gh)
 	parallelRows(c.batch, minParRows, func(b0, b1 int) { c.backwardRows(b0, b1, gOut, seq) })
 
-	transpose(c.xt, x[:bt*f], bt, f)
-	transpose(c.hpt, c.hprev, bt, h)
+	// Two independent tasks (transposes, then the bias sum by column
+	// halves) share the cores before the products.
+	parallelRows(2, 1, func(k0, _ int) {
+		if k0 == 0 {
+			transpose(c.xt, x[:bt*f], bt, f)
+			sumRows(db[:gh/2], c.da, bt, gh, 0)
+		} else {
+			transpose(c.hpt, c.hprev, bt, h)
+			sumRows(db[gh/2:], c.da, bt, gh, gh/2)
+		}
+	})
 	gemmPar(f, gh, bt, c.xt, bt, c.da, gh, 0, dw, gh)
 	gemmPar(h, gh, bt, c.hpt, bt, c.da, gh, 0, du, gh)
-	clear(db)
-	for r := 0; r < bt; r++ {
-		for j, v := range c.da[r*gh : (r+1)*gh] {
-			db[j] += v
-		}
-	}
 	if dx != nil {
 		transpose(c.wt, w, f, gh)
 		gemmPar(bt, f, gh, c.da, gh, c.wt, f, 0, dx, f)
@@ -449,7 +466,20 @@ func (c *seqCell[T]) lstmBack(r int, hasPrev bool, dh, dc []T) {
 	if hasPrev {
 		cp = c.cs[(r-1)*h : r*h]
 	}
-	for j := 0; j < h; j++ {
+	j0 := 0
+	if fast32[T]() && h >= 8 {
+		cpv := cp
+		if cpv == nil {
+			cpv = c.zero
+		}
+		args := lstmBackArgs{
+			a: &asF32(a)[0], tc: &asF32(tc)[0], cp: &asF32(cpv)[0],
+			dh: &asF32(dh)[0], dc: &asF32(dc)[0], da: &asF32(da)[0], stride4: 4 * h,
+		}
+		lstmBack8(&args, h/8)
+		j0 = h &^ 7
+	}
+	for j := j0; j < h; j++ {
 		i, fg, g, o := a[j], a[h+j], a[2*h+j], a[3*h+j]
 		tcj := tc[j]
 		dcj := dc[j] + dh[j]*o*(1-tcj*tcj)

@@ -16,3 +16,17 @@ func sgemm4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc 
 //
 //go:noescape
 func act8(dst, src *float32, n8 int, tbl *float32)
+
+// lstmBackArgs are the row pointers of lstmBack8: a and da point at the
+// row's 4 gate blocks of h values each, stride4 is h·4 (the byte stride
+// between gate blocks).
+type lstmBackArgs struct {
+	a, tc, cp, dh, dc, da *float32
+	stride4               int
+}
+
+// lstmBack8 computes the LSTM gate gradients of 8·n8 units of one row.
+// Implemented in sgemm_amd64.s.
+//
+//go:noescape
+func lstmBack8(p *lstmBackArgs, n8 int)

@@ -123,3 +123,92 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func lstmBack8(p *lstmBackArgs, n8 int)
+//
+// The LSTM gate gradients of one row for 8·n8 units (see lstmBack in
+// recurrent_kernel.go): with i, f, g, o the gate activations, tc =
+// tanh(c), cp the previous cell (zeros at t = 0), dh and dc the running
+// gradients,
+//
+//	dcj = dc + dh·o·(1 − tc²)
+//	dai = dcj·g·i·(1 − i),  daf = dcj·cp·f·(1 − f)
+//	dag = dcj·i·(1 − g²),   dao = dh·tc·o·(1 − o),  dc = dcj·f
+//
+// Needs AVX2 and FMA.
+TEXT ·lstmBack8(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), AX
+	MOVQ n8+8(FP), CX
+	MOVQ 0(AX), R8   // a: i, f, g, o blocks
+	MOVQ 8(AX), R9   // tc
+	MOVQ 16(AX), R10 // cp
+	MOVQ 24(AX), R11 // dh
+	MOVQ 32(AX), R12 // dc (in and out)
+	MOVQ 40(AX), R13 // da: i, f, g, o blocks
+	MOVQ 48(AX), SI  // h·4 bytes: the gate block stride
+	MOVL $0x3f800000, DX
+	VMOVD DX, X15
+	VPBROADCASTD X15, Y15 // 1.0
+	TESTQ CX, CX
+	JE    done
+
+loop:
+	VMOVUPS (R8), Y0             // i
+	VMOVUPS (R8)(SI*1), Y1      // f
+	LEAQ    (R8)(SI*2), BX
+	VMOVUPS (BX), Y2             // g
+	VMOVUPS (BX)(SI*1), Y3      // o
+	VMOVUPS (R9), Y4             // tc
+	VMOVUPS (R11), Y5            // dh
+	VMOVUPS (R12), Y6            // dc
+
+	// dcj = dc + dh·o·(1 − tc²)
+	VMULPS      Y4, Y4, Y7
+	VSUBPS      Y7, Y15, Y7      // 1 − tc²
+	VMULPS      Y5, Y3, Y8       // dh·o
+	VFMADD231PS Y8, Y7, Y6       // Y6 = dcj
+
+	// dao = dh·tc·o·(1 − o)
+	VSUBPS      Y3, Y15, Y9      // 1 − o
+	VMULPS      Y8, Y4, Y8       // dh·o·tc
+	VMULPS      Y9, Y8, Y8
+	LEAQ        (R13)(SI*2), DX
+	VMOVUPS     Y8, (DX)(SI*1)
+
+	// dag = dcj·i·(1 − g²)
+	VMULPS      Y2, Y2, Y9
+	VSUBPS      Y9, Y15, Y9
+	VMULPS      Y6, Y0, Y10      // dcj·i
+	VMULPS      Y9, Y10, Y9
+	VMOVUPS     Y9, (DX)
+
+	// dai = dcj·g·i·(1 − i)
+	VSUBPS      Y0, Y15, Y9      // 1 − i
+	VMULPS      Y10, Y2, Y10     // dcj·i·g
+	VMULPS      Y9, Y10, Y10
+	VMOVUPS     Y10, (R13)
+
+	// daf = dcj·cp·f·(1 − f)
+	VMOVUPS     (R10), Y11       // cp
+	VSUBPS      Y1, Y15, Y9      // 1 − f
+	VMULPS      Y6, Y11, Y11
+	VMULPS      Y1, Y11, Y11
+	VMULPS      Y9, Y11, Y11
+	VMOVUPS     Y11, (R13)(SI*1)
+
+	// dc = dcj·f
+	VMULPS      Y1, Y6, Y6
+	VMOVUPS     Y6, (R12)
+
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $32, R10
+	ADDQ $32, R11
+	ADDQ $32, R12
+	ADDQ $32, R13
+	DECQ CX
+	JNZ  loop
+
+done:
+	VZEROUPPER
+	RET
