@@ -381,11 +381,12 @@ func (c *seqCell[T]) backward(gOut, x, w, u, dx, dw, du, db []T, seq bool) {
 
 	// Two independent tasks (transposes, then the bias sum by column
 	// halves) share the cores before the products.
-	parallelRows(2, 1, func(k0, _ int) {
+	parallelRows(2, 1, func(k0, k1 int) {
 		if k0 == 0 {
 			transpose(c.xt, x[:bt*f], bt, f)
 			sumRows(db[:gh/2], c.da, bt, gh, 0)
-		} else {
+		}
+		if k1 == 2 {
 			transpose(c.hpt, c.hprev, bt, h)
 			sumRows(db[gh/2:], c.da, bt, gh, gh/2)
 		}
