@@ -15,7 +15,8 @@ type Dataset struct {
 	N    int
 	// Lengths, when not nil, holds each sequence sample's valid number of
 	// steps, in [1, steps]; the later steps are padding that the fused
-	// recurrent layers skip (see mask.go's notes in the package docs).
+	// recurrent layers skip (see "Unequal lengths" in the package
+	// documentation).
 	// nil means every sample has all its steps.
 	Lengths []int
 }
