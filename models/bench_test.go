@@ -70,3 +70,49 @@ func BenchmarkFitGRU(b *testing.B) { benchFit(b, gruSpec(20, 10, 16), 1024) }
 // BenchmarkFitMLP trains the 200 → 32 → 1 MLP with dropout, batch 64,
 // Adam, 1024 samples per op.
 func BenchmarkFitMLP(b *testing.B) { benchFit(b, mlpSpec(200), 1024) }
+
+// rowMNISTSpec is the row-by-row MNIST classifier: 28 steps of 28 pixels
+// through a recurrent layer of the given type and width, then 10 logits.
+func rowMNISTSpec(typ string, units int, act string) Spec {
+	return Spec{Input: []int{28, 28}, Layers: []LayerSpec{
+		{Type: typ, Units: units, Activation: act}, {Type: LayerDense, Units: 10},
+	}}
+}
+
+// benchFitClass trains one epoch of n random 10-class samples per
+// iteration, batch 64, SGD with momentum, and reports sequences per second.
+func benchFitClass(b *testing.B, spec Spec, n int) {
+	m, err := New(spec, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := randomX(n, m.Inputs(), 3)
+	y := make([]float32, n)
+	for i := range y {
+		y[i] = float32(i % 10)
+	}
+	d := Dataset{X: x, Y: y, N: n}
+	cfg := TrainConfig{Epochs: 1, BatchSize: 64, Loss: LossSoftmaxCE, Seed: 1,
+		Optimizer: OptimizerConfig{Name: OptimizerSGD, LearningRate: 0.01, Momentum: 0.9}}
+	if _, err := m.Fit(context.Background(), Dataset{X: x[:64*m.Inputs()], Y: y[:64], N: 64}, cfg); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := m.Fit(context.Background(), d, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "seq/s")
+}
+
+// BenchmarkFitRowMNISTLSTM trains LSTM(128) → dense 10 on 28×28 inputs,
+// 640 samples per op.
+func BenchmarkFitRowMNISTLSTM(b *testing.B) { benchFitClass(b, rowMNISTSpec(LayerLSTM, 128, ""), 640) }
+
+// BenchmarkFitRowMNISTRNN trains RNN(256, relu) → dense 10 on 28×28
+// inputs, 640 samples per op.
+func BenchmarkFitRowMNISTRNN(b *testing.B) {
+	benchFitClass(b, rowMNISTSpec(LayerRNN, 256, ActReLU), 640)
+}

@@ -44,3 +44,15 @@ func Example() {
 	// 1 xor 0 -> 1
 	// 1 xor 1 -> 0
 }
+
+// A sample padded with zeros to 6 steps, with its length 3 given, scores
+// as the same sample cut to 3 steps.
+func ExampleModel_PredictLengths() {
+	layers := []models.LayerSpec{{Type: models.LayerLSTM, Units: 4}, {Type: models.LayerDense, Units: 1}}
+	long, _ := models.New(models.Spec{Input: []int{6, 1}, Layers: layers}, 1)
+	short, _ := models.New(models.Spec{Input: []int{3, 1}, Layers: layers}, 1) // same seed, same weights
+	padded, _ := long.PredictLengths([]float32{0.5, -1, 2, 0, 0, 0}, []int{3}, 1)
+	cut, _ := short.Predict([]float32{0.5, -1, 2}, 1)
+	fmt.Printf("%.5f %.5f\n", padded[0], cut[0])
+	// Output: 0.25359 0.25359
+}

@@ -76,7 +76,7 @@ func float64Graph(t *testing.T, m *Model, loss string, batch, real int, seed uin
 	return gr, w64
 }
 
-func gradCheck(t *testing.T, spec Spec, loss string, batch int) {
+func gradCheck(t *testing.T, spec Spec, loss string, batch int, lens ...int) {
 	t.Helper()
 	m, err := New(spec, 3)
 	require.NoError(t, err)
@@ -91,6 +91,9 @@ func gradCheck(t *testing.T, spec Spec, loss string, batch int) {
 	}
 	real := batch - 1 // one padding row of weight 0
 	gr, w64 := float64Graph(t, m, loss, batch, real, 5)
+	if lens != nil {
+		gr.lens.n = lens
+	}
 
 	require.NoError(t, gr.run())
 	grads := make([][]float64, len(gr.params))

@@ -39,6 +39,12 @@ type graph struct {
 	masks     []*tensor.Dense
 	maskRates []float64
 
+	// xNode is the single [batch, steps×features] input node of a
+	// sequence graph whose first layer is a fused recurrent layer; lens
+	// holds the valid length of each row for those layers.
+	xNode *G.Node
+	lens  *seqLens
+
 	params []*G.Node // weight nodes in Model.info order
 	used   []bool    // whether params[i] takes part in the graph
 
@@ -174,17 +180,24 @@ func (b *builder) param(i int) *G.Node {
 	return b.gr.params[i]
 }
 
-// act is a batch of activations: a flat [batch, size] node, or a
-// sequence of steps × [batch, features] nodes. Exactly one field is set.
+// act is a batch of activations: a flat [batch, size] node, a sequence
+// of steps × [batch, features] nodes, or a sequence held in one
+// [batch, steps×features] node (seq, with seqSteps steps). Exactly one
+// of flat, steps and seq is set.
 type act struct {
-	flat  *G.Node
-	steps []*G.Node
+	flat     *G.Node
+	steps    []*G.Node
+	seq      *G.Node
+	seqSteps int
 }
 
 // asFlat flattens a sequence time-major: [batch, steps×features].
 func (b *builder) asFlat(a act) *G.Node {
 	if a.flat != nil {
 		return a.flat
+	}
+	if a.seq != nil {
+		return a.seq
 	}
 	return b.concat(1, a.steps...)
 }
@@ -193,6 +206,9 @@ func (b *builder) asFlat(a act) *G.Node {
 func (b *builder) mapAct(a act, f func(*G.Node) *G.Node) act {
 	if a.flat != nil {
 		return act{flat: f(a.flat)}
+	}
+	if a.seq != nil {
+		return act{seq: f(a.seq), seqSteps: a.seqSteps}
 	}
 	out := make([]*G.Node, len(a.steps))
 	for i, s := range a.steps {
@@ -215,6 +231,7 @@ func buildGraph(layers []layerPlan, info []paramInfo, vals []tensor.Tensor, dt t
 		batch:  batch,
 		params: make([]*G.Node, len(info)),
 		used:   make([]bool, len(info)),
+		lens:   &seqLens{},
 	}
 	b := &builder{gr: gr, dt: dt}
 	for i, p := range info {
@@ -225,7 +242,11 @@ func buildGraph(layers []layerPlan, info []paramInfo, vals []tensor.Tensor, dt t
 	// Input.
 	in := layers[0].in
 	var a act
-	if in.isSeq() {
+	if in.isSeq() && isFused(layers[0].spec.Type) {
+		xn, xt := b.input("x", batch, in.size())
+		a = act{seq: xn, seqSteps: in[0]}
+		gr.x, gr.xNode = []*tensor.Dense{xt}, xn
+	} else if in.isSeq() {
 		gr.steps = in[0]
 		a.steps = make([]*G.Node, in[0])
 		for t := range a.steps {
@@ -272,7 +293,9 @@ func buildGraph(layers []layerPlan, info []paramInfo, vals []tensor.Tensor, dt t
 				return b.prod(x, mn)
 			})
 		case LayerGRU:
-			a = b.gru(a, l)
+			a = b.gru(act{steps: b.asSteps(a)}, l)
+		case LayerRNN, LayerLSTM, LayerALSTM:
+			a = b.fused(a, l)
 		default:
 			panic("models: internal error: unplanned layer " + l.spec.Type)
 		}

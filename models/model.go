@@ -72,6 +72,8 @@ func (m *Model) initWeights(seed int64) {
 			for k := gruUz; k <= gruUn; k++ {
 				orthogonal(m.params[l.params[k]], h, rng)
 			}
+		case LayerRNN, LayerLSTM, LayerALSTM:
+			m.initRecurrent(l, rng)
 		}
 	}
 }

@@ -47,6 +47,11 @@ func fillX(gr *graph, in, n int, row func(i int) []float32) {
 // returns n×Outputs() values. n = 0 gives an empty slice. A length
 // mismatch gives an error wrapping ErrDataShape.
 func (m *Model) Predict(x []float32, n int) ([]float32, error) {
+	return m.predict(x, nil, n)
+}
+
+// predict is Predict with optional per-sample lengths (already checked).
+func (m *Model) predict(x []float32, lengths []int, n int) ([]float32, error) {
 	in, o := m.Inputs(), m.Outputs()
 	if n < 0 || len(x) != n*in {
 		return nil, fmt.Errorf("models: predict: x has %d values, want n×inputs = %d×%d: %w", len(x), n, in, ErrDataShape)
@@ -66,6 +71,15 @@ func (m *Model) Predict(x []float32, n int) ([]float32, error) {
 	for start := 0; start < n; start += batch {
 		rows := min(batch, n-start)
 		fillX(gr, in, rows, func(i int) []float32 { return x[(start+i)*in : (start+i+1)*in] })
+		if lengths != nil {
+			idx := make([]int, rows)
+			for i := range idx {
+				idx[i] = start + i
+			}
+			setLens(gr, lengths, idx, m.layers[0].in[0])
+		} else {
+			setLens(gr, nil, nil, 0)
+		}
 		if err := gr.run(); err != nil {
 			return nil, err
 		}
@@ -82,6 +96,7 @@ type Predictor struct {
 	in, out int
 	maxAct  int // largest per-sample activation
 	maxGRU  int // largest GRU width
+	maxRec  int // largest fused recurrent layer scratch
 	pool    sync.Pool
 }
 
@@ -94,6 +109,7 @@ type predLayer struct {
 type predScratch struct {
 	a, b []float32 // ping-pong activations
 	g    []float32 // GRU gates: 5 × width
+	r    []float32 // fused recurrent layers' scratch
 }
 
 // Predictor returns a Predictor over a copy of the current weights; later
@@ -118,12 +134,14 @@ func (m *Model) predictor(copyWeights bool) *Predictor {
 		if l.spec.Type == LayerGRU {
 			p.maxGRU = max(p.maxGRU, l.spec.Units)
 		}
+		p.maxRec = max(p.maxRec, recScratch(l))
 	}
 	p.pool.New = func() any {
 		return &predScratch{
 			a: make([]float32, p.maxAct),
 			b: make([]float32, p.maxAct),
 			g: make([]float32, 5*p.maxGRU),
+			r: make([]float32, p.maxRec),
 		}
 	}
 	return p
@@ -143,6 +161,12 @@ func (p *Predictor) Predict(dst, x []float32) ([]float32, error) {
 	if len(x)%p.in != 0 {
 		return dst, fmt.Errorf("models: predictor: x has %d values, not a multiple of %d inputs: %w", len(x), p.in, ErrDataShape)
 	}
+	return p.predict(dst, x, nil)
+}
+
+// predict runs the samples of x (a whole number of rows) with optional
+// per-sample lengths (already checked).
+func (p *Predictor) predict(dst, x []float32, lengths []int) ([]float32, error) {
 	n := len(x) / p.in
 	if cap(dst) >= n*p.out {
 		dst = dst[:n*p.out]
@@ -151,14 +175,19 @@ func (p *Predictor) Predict(dst, x []float32) ([]float32, error) {
 	}
 	s := p.pool.Get().(*predScratch)
 	for i := 0; i < n; i++ {
-		p.forward(dst[i*p.out:(i+1)*p.out], x[i*p.in:(i+1)*p.in], s)
+		steps := 0
+		if lengths != nil {
+			steps = lengths[i]
+		}
+		p.forward(dst[i*p.out:(i+1)*p.out], x[i*p.in:(i+1)*p.in], steps, s)
 	}
 	p.pool.Put(s)
 	return dst, nil
 }
 
-// forward runs one sample x into dst.
-func (p *Predictor) forward(dst, x []float32, s *predScratch) {
+// forward runs one sample x into dst; steps > 0 is its valid length for
+// the fused recurrent layers (0: all steps).
+func (p *Predictor) forward(dst, x []float32, steps int, s *predScratch) {
 	cur := s.a[:len(x)]
 	copy(cur, x)
 	next := s.b
@@ -192,6 +221,14 @@ func (p *Predictor) forward(dst, x []float32, s *predScratch) {
 		case LayerGRU:
 			o := next[:l.plan.out.size()]
 			gruForward(o, cur, l, s.g)
+			cur, next = o, cur[:cap(cur)]
+		case LayerRNN, LayerLSTM, LayerALSTM:
+			o := next[:l.plan.out.size()]
+			n := l.plan.in[0]
+			if steps > 0 {
+				n = steps
+			}
+			recForward(o, cur, l, n, s.r)
 			cur, next = o, cur[:cap(cur)]
 		}
 	}

@@ -14,6 +14,9 @@ const (
 	LayerLeakyReLU = "leaky_relu"
 	LayerDropout   = "dropout"
 	LayerGRU       = "gru"
+	LayerRNN       = "rnn"
+	LayerLSTM      = "lstm"
+	LayerALSTM     = "alstm"
 )
 
 // DefaultLeakyAlpha is the negative-side slope of leaky_relu when
@@ -29,16 +32,21 @@ const maxUnits = 1 << 16
 type LayerSpec struct {
 	// Type is one of the Layer* constants.
 	Type string `json:"type"`
-	// Units is the output width of dense and gru layers (> 0).
+	// Units is the output width of dense layers and the state width of
+	// recurrent layers (gru, rnn, lstm, alstm), > 0.
 	Units int `json:"units,omitempty"`
 	// Rate is the dropout probability of a dropout layer, in [0, 1).
 	Rate float64 `json:"rate,omitempty"`
-	// ReturnSequences makes a gru layer output every step's state
-	// [steps, units] instead of the last one [units].
+	// ReturnSequences makes a gru, rnn or lstm layer output every step's
+	// state [steps, units] instead of the last one [units]. Rejected for
+	// alstm, which pools the steps itself.
 	ReturnSequences bool `json:"return_sequences,omitempty"`
 	// Alpha is the negative-side slope of leaky_relu; 0 means
 	// DefaultLeakyAlpha. (An addition to the shared contract.)
 	Alpha float64 `json:"alpha,omitempty"`
+	// Activation is the state activation of an rnn layer: ActTanh (the
+	// default when empty) or ActReLU. Rejected for other layers.
+	Activation string `json:"activation,omitempty"`
 }
 
 // Spec describes a network: the per-sample input shape and the layers in
@@ -130,14 +138,17 @@ func plan(spec Spec) ([]layerPlan, []paramInfo, error) {
 			lp.params = append(lp.params, len(params))
 			params = append(params, paramInfo{name: fmt.Sprintf("layers.%d.%s.%s", i, kind, name), shape: shp})
 		}
-		if ls.Type != LayerDense && ls.Type != LayerGRU && ls.Units != 0 {
+		if ls.Type != LayerDense && !isRecurrent(ls.Type) && ls.Units != 0 {
 			return nil, nil, bad("units %d given to a layer without units", ls.Units)
 		}
 		if ls.Type != LayerDropout && ls.Rate != 0 {
 			return nil, nil, bad("rate %g given to a layer that is not dropout", ls.Rate)
 		}
-		if ls.Type != LayerGRU && ls.ReturnSequences {
-			return nil, nil, bad("return_sequences given to a layer that is not gru")
+		if !isRecurrent(ls.Type) && ls.ReturnSequences {
+			return nil, nil, bad("return_sequences given to a layer that is not recurrent")
+		}
+		if ls.Type != LayerRNN && ls.Activation != "" {
+			return nil, nil, bad("activation %q given to a layer that is not rnn", ls.Activation)
 		}
 		if ls.Type != LayerLeakyReLU && ls.Alpha != 0 {
 			return nil, nil, bad("alpha %g given to a layer that is not leaky_relu", ls.Alpha)
@@ -183,6 +194,12 @@ func plan(spec Spec) ([]layerPlan, []paramInfo, error) {
 			} else {
 				cur = shape{h}
 			}
+		case LayerRNN, LayerLSTM, LayerALSTM:
+			out, err := planRecurrent(ls, cur, addParam)
+			if err != nil {
+				return nil, nil, bad("%s", err)
+			}
+			cur = out
 		default:
 			return nil, nil, bad("unknown layer type %q", ls.Type)
 		}

@@ -28,7 +28,7 @@ func TestNewSpecErrors(t *testing.T) {
 		{"rate_on_dense", Spec{Input: []int{3}, Layers: []LayerSpec{{Type: LayerDense, Units: 1, Rate: 0.5}}}, 0, "not dropout"},
 		{"gru_flat_input", Spec{Input: []int{3}, Layers: []LayerSpec{{Type: LayerGRU, Units: 2}}}, 0, "not [steps, features]"},
 		{"gru_after_last_state", Spec{Input: []int{4, 3}, Layers: []LayerSpec{{Type: LayerGRU, Units: 2}, {Type: LayerGRU, Units: 2}}}, 1, "not [steps, features]"},
-		{"return_sequences_on_dense", Spec{Input: []int{3}, Layers: []LayerSpec{{Type: LayerDense, Units: 1, ReturnSequences: true}}}, 0, "not gru"},
+		{"return_sequences_on_dense", Spec{Input: []int{3}, Layers: []LayerSpec{{Type: LayerDense, Units: 1, ReturnSequences: true}}}, 0, "not recurrent"},
 		{"alpha_on_relu", Spec{Input: []int{3}, Layers: []LayerSpec{{Type: LayerReLU, Alpha: 0.1}}}, 0, "not leaky_relu"},
 	}
 	for _, c := range cases {

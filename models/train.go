@@ -13,6 +13,12 @@ import (
 type Dataset struct {
 	X, Y []float32
 	N    int
+	// Lengths, when not nil, holds each sequence sample's valid number of
+	// steps, in [1, steps]; the later steps are padding that the fused
+	// recurrent layers skip (see "Unequal lengths" in the package
+	// documentation).
+	// nil means every sample has all its steps.
+	Lengths []int
 }
 
 // TrainConfig configures Fit.
@@ -83,6 +89,9 @@ func (m *Model) checkData(what string, d Dataset, loss string) (targets, error) 
 		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
 			return targets{}, fmt.Errorf("models: %s: X[%d] (sample %d) is %g: %w", what, i, i/m.Inputs(), f, ErrDataShape)
 		}
+	}
+	if err := m.checkLengths(what, d.Lengths, d.N); err != nil {
+		return targets{}, err
 	}
 	return checkTargets(what, d.Y, d.N, m.Outputs(), loss)
 }
@@ -164,7 +173,7 @@ func (m *Model) Fit(ctx context.Context, train Dataset, cfg TrainConfig) (*Histo
 				fwd = m.predictor(false)
 			}
 			v := cfg.Validation
-			pred, err := fwd.Predict(nil, v.X)
+			pred, err := fwd.PredictLengths(nil, v.X, v.Lengths)
 			if err != nil {
 				return h, err
 			}
@@ -249,6 +258,7 @@ func (r *trainRun) step(idx []int) (float64, error) {
 
 	// Inputs; rows past len(idx) are padding with zero weight.
 	fillX(gr, in, len(idx), func(i int) []float32 { return d.X[idx[i]*in : (idx[i]+1)*in] })
+	setLens(gr, d.Lengths, idx, r.m.layers[0].in[0])
 	y := gr.y.Data().([]float32)
 	w := gr.w.Data().([]float32)
 	rw := r.tt.rowWeight(len(idx))

@@ -44,6 +44,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.AddCommand(withUniverse(newBacktestCmd()))
 	root.AddCommand(newCreditCmd(), newServeCmd())
+	root.AddCommand(newBenchCmd())
 	return root
 }
 
