@@ -117,6 +117,10 @@ func (m *Model) Fit(ctx context.Context, train Dataset, cfg TrainConfig) (*Histo
 		return nil, err
 	}
 	r := &trainRun{m: m, gr: gr, tt: tt, data: train, opt: newOptimizer(opt, m.params), clipNorm: opt.ClipNorm}
+	r.opt.skip = make([]bool, len(m.info))
+	for i, p := range m.info {
+		r.opt.skip[i] = p.buffer
+	}
 	r.grads = make([][]float32, len(m.params))
 
 	// Independent streams for shuffling and dropout, both from cfg.Seed.
