@@ -99,7 +99,7 @@ func (c OptimizerConfig) resolved() (OptimizerConfig, error) {
 // optimizer holds the per-weight state of one Fit call.
 type optimizer struct {
 	cfg  OptimizerConfig
-	skip []bool // parameters left alone (buffers)
+	skip []bool      // parameters left alone (buffers)
 	t    int         // steps taken
 	m, v [][]float32 // momentum / first and second moments
 }
