@@ -185,3 +185,28 @@ func TestOptimizerStep(t *testing.T) {
 	o.step(w, [][]float32{{1}})
 	assert.InDelta(t, -0.29, w[0][0], 1e-6)
 }
+
+func TestScheduleRate(t *testing.T) {
+	cases := []struct {
+		name      string
+		s         Schedule
+		e, epochs int
+		want      float64
+	}{
+		{"constant", Schedule{}, 7, 10, 0.1},
+		{"step/first", Schedule{Name: ScheduleStep, StepEpochs: 3, Gamma: 0.5}, 2, 10, 0.1},
+		{"step/second", Schedule{Name: ScheduleStep, StepEpochs: 3, Gamma: 0.5}, 3, 10, 0.05},
+		{"step/third", Schedule{Name: ScheduleStep, StepEpochs: 3, Gamma: 0.5}, 7, 10, 0.025},
+		{"cosine/start", Schedule{Name: ScheduleCosine}, 0, 4, 0.1},
+		{"cosine/middle", Schedule{Name: ScheduleCosine, MinRate: 0.02}, 2, 4, 0.06},
+		{"cosine/late", Schedule{Name: ScheduleCosine}, 3, 4, 0.1 * (1 - math.Sqrt(0.5)) / 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			require.NoError(t, c.s.check())
+			assert.InDelta(t, c.want, c.s.rate(0.1, c.e, c.epochs), 1e-12)
+		})
+	}
+	assert.ErrorIs(t, Schedule{Name: "linear"}.check(), ErrInvalidConfig)
+	assert.ErrorIs(t, Schedule{Name: ScheduleStep, Gamma: 0.5}.check(), ErrInvalidConfig)
+}

@@ -39,6 +39,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newBacktestCmd())
+	root.AddCommand(newBenchCmd())
 	return root
 }
 

@@ -1,0 +1,94 @@
+// Command lenet measures deepfin's LeNet-5 training throughput (images/s)
+// on MNIST with SGD (lr 0.01, momentum 0.9) and prints one JSON line. It
+// is one half of bench/lenet_side_by_side.sh; bench/lenet_torch.py is
+// the other.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"time"
+
+	"github.com/deepfin/deepfin/models"
+	"github.com/deepfin/deepfin/vision"
+)
+
+func main() {
+	var (
+		dir     = flag.String("data", "../shared/data/mnist", "MNIST directory (random images when absent)")
+		batch   = flag.Int("batch", 64, "batch size")
+		steps   = flag.Int("steps", 200, "timed training steps")
+		threads = flag.Int("threads", 2, "GOMAXPROCS")
+		prof    = flag.String("cpuprofile", "", "write a CPU profile of the timed steps here")
+	)
+	flag.Parse()
+	runtime.GOMAXPROCS(*threads)
+	if err := run(*dir, *batch, *steps, *prof); err != nil {
+		fmt.Fprintln(os.Stderr, "lenet:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir string, batch, steps int, prof string) error {
+	n := batch * steps
+	var d models.Dataset
+	data := "mnist"
+	if im, err := vision.LoadMNISTSplit(dir, "train", vision.MNISTMean, vision.MNISTStd); err == nil {
+		d = im.Subset(seq(min(n, im.N))).Dataset()
+	} else {
+		data = "random"
+		rng := rand.New(rand.NewPCG(1, 2))
+		d = models.Dataset{X: make([]float32, n*784), Y: make([]float32, n), N: n}
+		for i := range d.X {
+			d.X[i] = float32(rng.NormFloat64())
+		}
+		for i := range d.Y {
+			d.Y[i] = float32(rng.IntN(10))
+		}
+	}
+	m, err := models.New(vision.LeNet5(10), 1)
+	if err != nil {
+		return err
+	}
+	cfg := models.TrainConfig{Epochs: 1, BatchSize: batch, Loss: models.LossSoftmaxCE,
+		Optimizer: models.OptimizerConfig{Name: models.OptimizerSGD, LearningRate: 0.01, Momentum: 0.9}}
+	// Warm-up: builds and caches the training graph.
+	warm := models.Dataset{X: d.X[:batch*10*784], Y: d.Y[:batch*10], N: batch * 10}
+	if _, err := m.Fit(context.Background(), warm, cfg); err != nil {
+		return err
+	}
+	if prof != "" {
+		f, err := os.Create(prof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	start := time.Now()
+	if _, err := m.Fit(context.Background(), d, cfg); err != nil {
+		return err
+	}
+	sec := time.Since(start).Seconds()
+	return json.NewEncoder(os.Stdout).Encode(map[string]any{
+		"impl": "deepfin", "data": data, "batch": batch, "images": d.N, "seconds": sec,
+		"images_per_s": float64(d.N) / sec, "threads": runtime.GOMAXPROCS(0),
+	})
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}

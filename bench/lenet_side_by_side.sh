@@ -1,0 +1,32 @@
+#!/bin/sh
+# Side-by-side LeNet-5 training throughput: deepfin (pure Go) and PyTorch
+# (Debian python3-torch, /usr/bin/python3), same model, batch, optimizer
+# (SGD lr 0.01 momentum 0.9) and thread count, on the same MNIST images.
+# The two run alternately ROUNDS times so that both see the same machine
+# load; the script prints every run, the medians and their ratio.
+#
+# Usage (from the repository root): bench/lenet_side_by_side.sh [steps] [rounds]
+set -eu
+STEPS=${1:-200}
+ROUNDS=${2:-3}
+THREADS=${THREADS:-2}
+DATA=${DATA:-../shared/data/mnist}
+BIN=$(mktemp -d)/lenet
+trap 'rm -rf "$(dirname "$BIN")"' EXIT
+go build -o "$BIN" ./bench/lenet
+OUT=$(mktemp)
+for r in $(seq "$ROUNDS"); do
+	/usr/bin/python3 bench/lenet_torch.py --data "$DATA" --steps "$STEPS" --threads "$THREADS" | tee -a "$OUT"
+	"$BIN" -data "$DATA" -steps "$STEPS" -threads "$THREADS" | tee -a "$OUT"
+done
+/usr/bin/python3 - "$OUT" <<'PY'
+import json, statistics, sys
+runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+go = [r["images_per_s"] for r in runs if r["impl"] == "deepfin"]
+pt = [r["images_per_s"] for r in runs if r["impl"].startswith("pytorch")]
+g, p = statistics.median(go), statistics.median(pt)
+print(f"deepfin  images/s median {g:8.0f}  runs {[round(v) for v in go]}")
+print(f"pytorch  images/s median {p:8.0f}  runs {[round(v) for v in pt]}")
+print(f"ratio deepfin/pytorch {g / p:.2f}")
+PY
+rm -f "$OUT"
