@@ -290,16 +290,14 @@ func (b *builder) layers(a act, layers []layerPlan) act {
 		case LayerDense:
 			a = act{flat: b.addBias(b.mul(b.asFlat(a), b.param(l.params[0])), b.param(l.params[1]))}
 		case LayerReLU:
-			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.unary(G.Rectify, x) })
+			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.leaky(x, 0) })
 		case LayerTanh:
 			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.unary(G.Tanh, x) })
 		case LayerSigmoid:
 			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.unary(G.Sigmoid, x) })
 		case LayerLeakyReLU:
 			alpha := leakyAlpha(l.spec)
-			a = b.mapAct(a, func(x *G.Node) *G.Node {
-				return b.unary(func(x *G.Node) (*G.Node, error) { return G.LeakyRelu(x, alpha) }, x)
-			})
+			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.leaky(x, alpha) })
 		case LayerDropout:
 			if !b.train || l.spec.Rate == 0 {
 				continue

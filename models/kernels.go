@@ -220,6 +220,10 @@ func convGradX[T float](dx, dy, w, dcols []T, g convGeom) {
 // maxPoolForward writes one sample's max pooling of x into y and the
 // index in x of each maximum into arg.
 func maxPoolForward[T float](y, x []T, arg []int32, g convGeom) {
+	if g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0 {
+		maxPool2x2(y, x, arg, g)
+		return
+	}
 	o := 0
 	for c := 0; c < g.c; c++ {
 		base := c * g.h * g.w
@@ -243,6 +247,34 @@ func maxPoolForward[T float](y, x []T, arg []int32, g convGeom) {
 					}
 				}
 				y[o], arg[o] = best, at
+				o++
+			}
+		}
+	}
+}
+
+// maxPool2x2 is maxPoolForward for 2×2 windows with stride 2 and no
+// padding.
+func maxPool2x2[T float](y, x []T, arg []int32, g convGeom) {
+	o := 0
+	for c := 0; c < g.c; c++ {
+		base := c * g.h * g.w
+		for oy := 0; oy < g.oh; oy++ {
+			r0 := base + 2*oy*g.w
+			r1 := r0 + g.w
+			for ox := 0; ox < g.ow; ox++ {
+				i := r0 + 2*ox
+				best, at := x[i], i
+				if v := x[i+1]; v > best {
+					best, at = v, i+1
+				}
+				if v := x[r1+2*ox]; v > best {
+					best, at = v, r1+2*ox
+				}
+				if v := x[r1+2*ox+1]; v > best {
+					best, at = v, r1+2*ox+1
+				}
+				y[o], arg[o] = best, int32(at)
 				o++
 			}
 		}

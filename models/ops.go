@@ -471,3 +471,64 @@ func (b *builder) batchNorm(x *G.Node, l layerPlan) *G.Node {
 	}
 	return b.apply(LayerBatchNorm, kernels{bnK[float32](st), bnK[float64](st)}, []int{batch, c * hw}, []bool{needDX, true, true}, diff, x, gamma, beta)
 }
+
+// leakyK is the forward kernel of ReLU (alpha 0) and leaky ReLU:
+// y = x for x > 0, alpha·x otherwise.
+func leakyK[T float](alpha T) func([]T, [][]T) {
+	return func(y []T, in [][]T) {
+		x := in[0]
+		parFor(parChunks(len(x)), func(_, lo, hi int) {
+			lo, hi = lo*elemChunk, min(hi*elemChunk, len(x))
+			for i, v := range x[lo:hi] {
+				if v <= 0 {
+					v *= alpha
+				}
+				y[lo+i] = v
+			}
+		})
+	}
+}
+
+// leakyGradK is its gradient: inputs y (the forward output), dy; dx =
+// dy where y > 0, alpha·dy elsewhere. (For alpha ≥ 0, y > 0 exactly when
+// x > 0.)
+func leakyGradK[T float](alpha T) func([]T, [][]T) {
+	return func(dx []T, in [][]T) {
+		y, dy := in[0], in[1]
+		parFor(parChunks(len(y)), func(_, lo, hi int) {
+			lo, hi = lo*elemChunk, min(hi*elemChunk, len(y))
+			for i, v := range y[lo:hi] {
+				g := dy[lo+i]
+				if v <= 0 {
+					g *= alpha
+				}
+				dx[lo+i] = g
+			}
+		})
+	}
+}
+
+// elemChunk is the number of values an element-wise kernel hands to one
+// worker at a time.
+const elemChunk = 1 << 14
+
+func parChunks(n int) int { return (n + elemChunk - 1) / elemChunk }
+
+// leaky adds a ReLU (alpha 0) or leaky ReLU layer on the [batch, n] node
+// x, replacing gorgonia's Rectify (whose gradient costs a comparison, a
+// product and two allocations).
+func (b *builder) leaky(x *G.Node, alpha float64) *G.Node {
+	if !b.ok(x) {
+		return nil
+	}
+	shp := []int(x.Shape().Clone())
+	needDX := b.needGrad(x)
+	diff := func(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+		res := make(G.Nodes, 1)
+		if needDX {
+			res[0] = b.apply("leaky_relu_dx", kernels{leakyGradK(float32(alpha)), leakyGradK(alpha)}, shp, nil, nil, out, grad)
+		}
+		return res, b.err
+	}
+	return b.apply("leaky_relu", kernels{leakyK(float32(alpha)), leakyK(alpha)}, shp, []bool{needDX}, diff, x)
+}
