@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/deepfin/deepfin/models"
@@ -26,16 +27,17 @@ func main() {
 		steps   = flag.Int("steps", 200, "timed training steps")
 		threads = flag.Int("threads", 2, "GOMAXPROCS")
 		prof    = flag.String("cpuprofile", "", "write a CPU profile of the timed steps here")
+		epochs  = flag.Int("epochs", 1, "timed epochs over the steps×batch images; from 2 on, the resident set size (VmRSS) after each epoch is reported")
 	)
 	flag.Parse()
 	runtime.GOMAXPROCS(*threads)
-	if err := run(*dir, *batch, *steps, *prof); err != nil {
+	if err := run(*dir, *batch, *steps, *epochs, *prof); err != nil {
 		fmt.Fprintln(os.Stderr, "lenet:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, batch, steps int, prof string) error {
+func run(dir string, batch, steps, epochs int, prof string) error {
 	n := batch * steps
 	var d models.Dataset
 	data := "mnist"
@@ -74,15 +76,44 @@ func run(dir string, batch, steps int, prof string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	var rss []int
+	cfg.Epochs = epochs
+	cfg.Progress = func(p models.Progress) {
+		if p.Done && epochs > 1 {
+			rss = append(rss, rssKiB())
+		}
+	}
 	start := time.Now()
 	if _, err := m.Fit(context.Background(), d, cfg); err != nil {
 		return err
 	}
 	sec := time.Since(start).Seconds()
-	return json.NewEncoder(os.Stdout).Encode(map[string]any{
-		"impl": "deepfin", "data": data, "batch": batch, "images": d.N, "seconds": sec,
-		"images_per_s": float64(d.N) / sec, "threads": runtime.GOMAXPROCS(0),
-	})
+	out := map[string]any{
+		"impl": "deepfin", "data": data, "batch": batch, "images": d.N * epochs, "seconds": sec,
+		"images_per_s": float64(d.N*epochs) / sec, "threads": runtime.GOMAXPROCS(0),
+	}
+	if rss != nil {
+		out["rss_kib_per_epoch"] = rss
+		out["rss_last_over_first"] = float64(rss[len(rss)-1]) / float64(rss[0])
+	}
+	return json.NewEncoder(os.Stdout).Encode(out)
+}
+
+// rssKiB returns the resident set size from /proc/self/status (0 when
+// unavailable).
+func rssKiB() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kib int
+			fmt.Sscanf(strings.TrimSpace(rest), "%d", &kib)
+			return kib
+		}
+	}
+	return 0
 }
 
 func seq(n int) []int {
