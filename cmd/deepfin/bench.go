@@ -58,6 +58,7 @@ training throughput per epoch; the same figures are saved as JSON in --out.
 	fl.IntVar(&f.limit, "limit", 0, "use only the first N training images (0: all)")
 	fl.StringVar(&f.out, "out", "deepfin-out", "directory for bench-<name>.json")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	fl.StringVar(&f.schedule, "schedule", "", `learning-rate schedule: "" (constant), "cosine", or "step" (×0.1 every 4 epochs)`)
 	return cmd
 }
 
@@ -105,6 +106,15 @@ func runBench(cmd *cobra.Command, name string, f benchFlags) error {
 		Optimizer: models.OptimizerConfig{Name: models.OptimizerSGD, LearningRate: f.lr, Momentum: f.momentum, WeightDecay: f.decay},
 		Progress:  bar.update,
 	}
+	switch f.schedule {
+	case "":
+	case models.ScheduleCosine:
+		cfg.Schedule = models.Schedule{Name: models.ScheduleCosine}
+	case models.ScheduleStep:
+		cfg.Schedule = models.Schedule{Name: models.ScheduleStep, StepEpochs: 4, Gamma: 0.1}
+	default:
+		return fmt.Errorf("bench: unknown --schedule %q (want cosine or step)", f.schedule)
+	}
 	start := time.Now()
 	res, err := vision.TrainClassifier(cmd.Context(), m, train, test, cfg)
 	bar.finish(err)
@@ -113,8 +123,8 @@ func runBench(cmd *cobra.Command, name string, f benchFlags) error {
 	}
 
 	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(cmd.OutOrStdout(), "%s: LeNet-5 (%d parameters), %d train / %d test images, batch %d, SGD lr %g momentum %g\n",
-		name, res.Params, train.N, test.N, f.batch, f.lr, f.momentum)
+	fmt.Fprintf(cmd.OutOrStdout(), "%s: LeNet-5 (%d parameters), %d train / %d test images, batch %d, SGD lr %g momentum %g schedule %q\n",
+		name, res.Params, train.N, test.N, f.batch, f.lr, f.momentum, f.schedule)
 	fmt.Fprintln(w, "epoch\ttrain loss\ttest acc\tseconds\timages/s\t")
 	for _, e := range res.Epochs {
 		fmt.Fprintf(w, "%d\t%.4f\t%.2f%%\t%.1f\t%.0f\t\n", e.Epoch, e.TrainLoss, 100*e.TestAccuracy, e.Seconds, e.ImagesPerSec)
@@ -125,7 +135,7 @@ func runBench(cmd *cobra.Command, name string, f benchFlags) error {
 
 	report := map[string]any{
 		"benchmark": name, "model": "lenet5", "spec": spec, "data": dir, "train_images": train.N, "test_images": test.N,
-		"batch": f.batch, "optimizer": cfg.Optimizer, "seed": f.seed, "wall_seconds": time.Since(start).Seconds(), "result": res,
+		"batch": f.batch, "optimizer": cfg.Optimizer, "schedule": cfg.Schedule, "seed": f.seed, "wall_seconds": time.Since(start).Seconds(), "result": res,
 	}
 	buf, err := json.MarshalIndent(report, "", "  ")
 	if err != nil {
