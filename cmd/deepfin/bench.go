@@ -29,6 +29,7 @@ type benchFlags struct {
 	limit    int
 	out      string
 	quiet    bool
+	schedule string
 }
 
 func newBenchCmd() *cobra.Command {
