@@ -40,6 +40,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.AddCommand(newBacktestCmd())
 	root.AddCommand(newBenchCmd())
+	root.AddCommand(newChartCmd())
 	return root
 }
 
