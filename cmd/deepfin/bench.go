@@ -19,17 +19,19 @@ import (
 
 // benchFlags are the flags of "deepfin bench".
 type benchFlags struct {
-	data     string
-	epochs   int
-	batch    int
-	lr       float64
-	momentum float64
-	decay    float64
-	seed     int64
-	limit    int
-	out      string
-	quiet    bool
-	schedule string
+	data      string
+	epochs    int
+	batch     int
+	lr        float64
+	momentum  float64
+	decay     float64
+	seed      int64
+	limit     int
+	out       string
+	quiet     bool
+	schedule  string
+	size      int
+	smallStem bool
 }
 
 func newBenchCmd() *cobra.Command {
@@ -41,9 +43,11 @@ func newBenchCmd() *cobra.Command {
 training throughput per epoch; the same figures are saved as JSON in --out.
 
   mnist    LeNet-5 on MNIST (SGD, lr 0.01, momentum 0.9, batch 64 by default)
-  fashion  LeNet-5 on Fashion-MNIST (same recipe)`,
+  fashion  LeNet-5 on Fashion-MNIST (same recipe)
+  resnet   ResNet-18 on Fashion-MNIST exported as a PNG image folder and read
+           back with the parallel loader (use e.g. --lr 0.05 --weight-decay 5e-4)`,
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: []string{"mnist", "fashion"},
+		ValidArgs: []string{"mnist", "fashion", "resnet"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBench(cmd, args[0], f)
 		},
@@ -59,6 +63,8 @@ training throughput per epoch; the same figures are saved as JSON in --out.
 	fl.IntVar(&f.limit, "limit", 0, "use only the first N training images (0: all)")
 	fl.StringVar(&f.out, "out", "deepfin-out", "directory for bench-<name>.json")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	fl.IntVar(&f.size, "size", 28, "resnet: input size in pixels (images are resized)")
+	fl.BoolVar(&f.smallStem, "small-stem", false, "resnet: 3×3 stride-1 stem without max pool instead of the ImageNet stem")
 	fl.StringVar(&f.schedule, "schedule", "", `learning-rate schedule: "" (constant), "cosine", or "step" (×0.1 every 4 epochs)`)
 	return cmd
 }
@@ -72,8 +78,10 @@ func runBench(cmd *cobra.Command, name string, f benchFlags) error {
 	case "fashion":
 		dir = "../shared/data/fashion-mnist"
 		mean, std = vision.FashionMean, vision.FashionStd
+	case "resnet":
+		return runBenchResNet(cmd, f)
 	default:
-		return fmt.Errorf("bench: unknown benchmark %q (want mnist or fashion)", name)
+		return fmt.Errorf("bench: unknown benchmark %q (want mnist, fashion or resnet)", name)
 	}
 	if f.data != "" {
 		dir = f.data
