@@ -30,8 +30,11 @@ runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 go = [r["images_per_s"] for r in runs if r["impl"] == "deepfin"]
 pt = [r["images_per_s"] for r in runs if r["impl"].startswith("pytorch")]
 g, p = statistics.median(go), statistics.median(pt)
+gc = statistics.median(r["images_per_cpu_s"] for r in runs if r["impl"] == "deepfin")
+pc = statistics.median(r["images_per_cpu_s"] for r in runs if r["impl"].startswith("pytorch"))
 print(f"deepfin  images/s median {g:8.0f}  runs {[round(v) for v in go]}")
 print(f"pytorch  images/s median {p:8.0f}  runs {[round(v) for v in pt]}")
 print(f"ratio deepfin/pytorch {g / p:.2f}  (medians; per-round ratios {[round(a / b, 2) for a, b in zip(go, pt)]})")
+print(f"images per CPU-second: deepfin {gc:.0f}, pytorch {pc:.0f}, ratio {gc / pc:.2f} (less sensitive to machine load)")
 PY
 rm -f "$OUT"

@@ -9,6 +9,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import time
 
 import numpy as np
@@ -67,12 +68,17 @@ def main():
             opt.step()
 
     epoch(a.batch * 10)  # warm-up
-    t0 = time.perf_counter()
+    def cpu():
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        return ru.ru_utime + ru.ru_stime
+
+    t0, c0 = time.perf_counter(), cpu()
     epoch(n)
-    sec = time.perf_counter() - t0
+    sec, cpus = time.perf_counter() - t0, cpu() - c0
     print(json.dumps({"impl": "pytorch " + torch.__version__, "data": data, "batch": a.batch,
                       "images": n, "seconds": sec, "images_per_s": n / sec,
-                      "threads": torch.get_num_threads()}))
+                      "threads": torch.get_num_threads(), "cpu_seconds": cpus,
+                      "images_per_cpu_s": n / cpus}))
 
 
 if __name__ == "__main__":

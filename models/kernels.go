@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"sync"
 
-	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
@@ -38,22 +37,75 @@ func (g convGeom) direct() bool {
 	return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0
 }
 
-// gemm computes c = alpha·op(a)·op(b) + beta·c for row-major matrices,
-// op(a) m×k and op(b) k×n, with gonum's pure-Go BLAS.
-func gemm[T float](ta, tb bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	tA, tB := blas.NoTrans, blas.NoTrans
-	if ta {
-		tA = blas.Trans
+// gemm computes c = op(a)·op(b) + beta·c for row-major matrices, op(a)
+// m×k and op(b) k×n, serially (the callers parallelise over the batch;
+// gonum's Sgemm would split these thin matrices into 64-wide blocks on
+// goroutines of its own). It is built from full-length level-1 calls
+// (gonum's assembly axpy and dot). ta and tb must not both be set.
+func gemm[T float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if beta != 1 {
+		for i := 0; i < m; i++ {
+			row := c[i*ldc : i*ldc+n]
+			if beta == 0 {
+				clear(row)
+			} else {
+				for j := range row {
+					row[j] *= beta
+				}
+			}
+		}
 	}
-	if tb {
-		tB = blas.Trans
+	switch {
+	case !ta && !tb: // c_i += Σ_l a[i,l]·b_l
+		for i := 0; i < m; i++ {
+			ci := c[i*ldc : i*ldc+n]
+			for l, av := range a[i*lda : i*lda+k] {
+				if av != 0 {
+					axpy(av, b[l*ldb:l*ldb+n], ci)
+				}
+			}
+		}
+	case ta && !tb: // c_i += Σ_l a[l,i]·b_l
+		for l := 0; l < k; l++ {
+			bl := b[l*ldb : l*ldb+n]
+			for i, av := range a[l*lda : l*lda+m] {
+				if av != 0 {
+					axpy(av, bl, c[i*ldc:i*ldc+n])
+				}
+			}
+		}
+	case !ta && tb: // c[i,j] += a_i·b_j
+		for i := 0; i < m; i++ {
+			ai := a[i*lda : i*lda+k]
+			ci := c[i*ldc : i*ldc+n]
+			for j := range ci {
+				ci[j] += dot(ai, b[j*ldb:j*ldb+k])
+			}
+		}
+	default:
+		panic("models: internal error: gemm with both operands transposed")
 	}
-	switch a := any(a).(type) {
+}
+
+// axpy adds alpha·x to y (equal lengths).
+func axpy[T float](alpha T, x, y []T) {
+	switch x := any(x).(type) {
 	case []float32:
-		gonum.Implementation{}.Sgemm(tA, tB, m, n, k, float32(alpha), a, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
+		gonum.Implementation{}.Saxpy(len(x), float32(alpha), x, 1, any(y).([]float32), 1)
 	case []float64:
-		gonum.Implementation{}.Dgemm(tA, tB, m, n, k, float64(alpha), a, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
+		gonum.Implementation{}.Daxpy(len(x), float64(alpha), x, 1, any(y).([]float64), 1)
 	}
+}
+
+// dot returns x·y (equal lengths).
+func dot[T float](x, y []T) T {
+	switch x := any(x).(type) {
+	case []float32:
+		return T(gonum.Implementation{}.Sdot(len(x), x, 1, any(y).([]float32), 1))
+	case []float64:
+		return T(gonum.Implementation{}.Ddot(len(x), x, 1, any(y).([]float64), 1))
+	}
+	return 0
 }
 
 // scratch returns *p as a []T of length n, reallocating when it is too
@@ -187,7 +239,7 @@ func convForward[T float](y, x, w, b, cols []T, g convGeom) {
 		src = cols
 	}
 	ohw, k := g.ohw(), g.k()
-	gemm(false, false, g.f, ohw, k, 1, w, k, src, ohw, 0, y, ohw)
+	gemm(false, false, g.f, ohw, k, w, k, src, ohw, 0, y, ohw)
 	if b != nil {
 		for f, bv := range b[:g.f] {
 			row := y[f*ohw : (f+1)*ohw]
@@ -201,7 +253,7 @@ func convForward[T float](y, x, w, b, cols []T, g convGeom) {
 // convGradW adds one sample's kernel gradient dy·colsᵀ to dw (f×k).
 func convGradW[T float](dw, dy, cols []T, g convGeom) {
 	ohw, k := g.ohw(), g.k()
-	gemm(false, true, g.f, k, ohw, 1, dy, ohw, cols, ohw, 1, dw, k)
+	gemm(false, true, g.f, k, ohw, dy, ohw, cols, ohw, 1, dw, k)
 }
 
 // convGradX writes one sample's input gradient into dx (c×h×w): col2im
@@ -209,10 +261,10 @@ func convGradW[T float](dw, dy, cols []T, g convGeom) {
 func convGradX[T float](dx, dy, w, dcols []T, g convGeom) {
 	ohw, k := g.ohw(), g.k()
 	if g.direct() {
-		gemm(true, false, k, ohw, g.f, 1, w, k, dy, ohw, 0, dx, ohw)
+		gemm(true, false, k, ohw, g.f, w, k, dy, ohw, 0, dx, ohw)
 		return
 	}
-	gemm(true, false, k, ohw, g.f, 1, w, k, dy, ohw, 0, dcols, ohw)
+	gemm(true, false, k, ohw, g.f, w, k, dy, ohw, 0, dcols, ohw)
 	clear(dx)
 	col2im(dx, dcols, g)
 }

@@ -28,6 +28,12 @@ type kernelOp struct {
 	f32   func(out []float32, in [][]float32)
 	f64   func(out []float64, in [][]float64)
 	diff  func(in G.Nodes, out, grad *G.Node) (G.Nodes, error)
+	// out is the output tensor, allocated on the first run and rewritten
+	// by every later one: a graph runs one op at a time, and values are
+	// read (Predict, the loss) or added into the weights' gradients
+	// before the next run. This keeps a training step free of large
+	// allocations.
+	out *tensor.Dense
 }
 
 // Arity implements G.Op.
@@ -52,8 +58,10 @@ func (op *kernelOp) Do(vals ...G.Value) (G.Value, error) {
 	if len(vals) != op.arity {
 		return nil, fmt.Errorf("models: %s: %d inputs, want %d", op.name, len(vals), op.arity)
 	}
-	out := tensor.New(tensor.Of(vals[0].Dtype()), tensor.WithShape(op.shape...))
-	return out, op.exec(out, vals)
+	if op.out == nil || op.out.Dtype() != vals[0].Dtype() || !op.out.Shape().Eq(op.shape) {
+		op.out = tensor.New(tensor.Of(vals[0].Dtype()), tensor.WithShape(op.shape...))
+	}
+	return op.out, op.exec(op.out, vals)
 }
 
 // UsePreallocDo implements G.UsePreallocDoer: the kernel overwrites
