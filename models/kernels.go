@@ -55,37 +55,52 @@ func gemm[T float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, bet
 			}
 		}
 	}
+	// The long dimension (n, or k for a·bᵀ) is cut into blocks of
+	// gemmBlock columns so that the slices of b and c being combined stay
+	// in cache while every row of a passes over them.
 	switch {
 	case !ta && !tb: // c_i += Σ_l a[i,l]·b_l
-		for i := 0; i < m; i++ {
-			ci := c[i*ldc : i*ldc+n]
-			for l, av := range a[i*lda : i*lda+k] {
-				if av != 0 {
-					axpy(av, b[l*ldb:l*ldb+n], ci)
+		for j0 := 0; j0 < n; j0 += gemmBlock {
+			j1 := min(j0+gemmBlock, n)
+			for i := 0; i < m; i++ {
+				ci := c[i*ldc+j0 : i*ldc+j1]
+				for l, av := range a[i*lda : i*lda+k] {
+					if av != 0 {
+						axpy(av, b[l*ldb+j0:l*ldb+j1], ci)
+					}
 				}
 			}
 		}
 	case ta && !tb: // c_i += Σ_l a[l,i]·b_l
-		for l := 0; l < k; l++ {
-			bl := b[l*ldb : l*ldb+n]
-			for i, av := range a[l*lda : l*lda+m] {
-				if av != 0 {
-					axpy(av, bl, c[i*ldc:i*ldc+n])
+		for j0 := 0; j0 < n; j0 += gemmBlock {
+			j1 := min(j0+gemmBlock, n)
+			for l := 0; l < k; l++ {
+				bl := b[l*ldb+j0 : l*ldb+j1]
+				for i, av := range a[l*lda : l*lda+m] {
+					if av != 0 {
+						axpy(av, bl, c[i*ldc+j0:i*ldc+j1])
+					}
 				}
 			}
 		}
 	case !ta && tb: // c[i,j] += a_i·b_j
-		for i := 0; i < m; i++ {
-			ai := a[i*lda : i*lda+k]
-			ci := c[i*ldc : i*ldc+n]
-			for j := range ci {
-				ci[j] += dot(ai, b[j*ldb:j*ldb+k])
+		for l0 := 0; l0 < k; l0 += gemmBlock {
+			l1 := min(l0+gemmBlock, k)
+			for i := 0; i < m; i++ {
+				ai := a[i*lda+l0 : i*lda+l1]
+				ci := c[i*ldc : i*ldc+n]
+				for j := range ci {
+					ci[j] += dot(ai, b[j*ldb+l0:j*ldb+l1])
+				}
 			}
 		}
 	default:
 		panic("models: internal error: gemm with both operands transposed")
 	}
 }
+
+// gemmBlock is the column block of gemm, in elements.
+const gemmBlock = 512
 
 // axpy adds alpha·x to y (equal lengths).
 func axpy[T float](alpha T, x, y []T) {
@@ -160,10 +175,11 @@ func validRange(n, stride, off, size int) (lo, hi int) {
 	return lo, hi
 }
 
-// im2col writes the k×ohw patch matrix of one sample x into cols; row
+// im2col writes the k×ohw patch matrix of one sample x into cols, whose
+// rows are ld apart (ld >= ohw: several samples can share the rows); row
 // (c, i, j) holds input (c, oy·sh − ph + i·dh, ox·sw − pw + j·dw) at
 // column oy·ow + ox, zero where it falls in the padding.
-func im2col[T float](cols, x []T, g convGeom) {
+func im2col[T float](cols []T, ld int, x []T, g convGeom) {
 	ohw := g.ohw()
 	r := 0
 	for c := 0; c < g.c; c++ {
@@ -174,7 +190,7 @@ func im2col[T float](cols, x []T, g convGeom) {
 			for j := 0; j < g.kw; j++ {
 				dj := j*g.dw - g.pw
 				xlo, xhi := validRange(g.ow, g.sw, dj, g.w)
-				row := cols[r*ohw : (r+1)*ohw]
+				row := cols[r*ld : r*ld+ohw]
 				r++
 				clear(row[:ylo*g.ow])
 				clear(row[yhi*g.ow:])
@@ -196,8 +212,9 @@ func im2col[T float](cols, x []T, g convGeom) {
 	}
 }
 
-// col2im adds the patch matrix cols back onto dx (the adjoint of im2col).
-func col2im[T float](dx, cols []T, g convGeom) {
+// col2im adds the patch matrix cols (rows ld apart) back onto dx (the
+// adjoint of im2col).
+func col2im[T float](dx, cols []T, ld int, g convGeom) {
 	ohw := g.ohw()
 	r := 0
 	for c := 0; c < g.c; c++ {
@@ -208,7 +225,7 @@ func col2im[T float](dx, cols []T, g convGeom) {
 			for j := 0; j < g.kw; j++ {
 				dj := j*g.dw - g.pw
 				xlo, xhi := validRange(g.ow, g.sw, dj, g.w)
-				row := cols[r*ohw : (r+1)*ohw]
+				row := cols[r*ld : r*ld+ohw]
 				r++
 				for oy := ylo; oy < yhi; oy++ {
 					dst := xc[(oy*g.sh+di)*g.w : (oy*g.sh+di+1)*g.w]
@@ -235,7 +252,7 @@ func col2im[T float](dx, cols []T, g convGeom) {
 func convForward[T float](y, x, w, b, cols []T, g convGeom) {
 	src := x
 	if !g.direct() {
-		im2col(cols, x, g)
+		im2col(cols, g.ohw(), x, g)
 		src = cols
 	}
 	ohw, k := g.ohw(), g.k()
@@ -248,25 +265,6 @@ func convForward[T float](y, x, w, b, cols []T, g convGeom) {
 			}
 		}
 	}
-}
-
-// convGradW adds one sample's kernel gradient dy·colsᵀ to dw (f×k).
-func convGradW[T float](dw, dy, cols []T, g convGeom) {
-	ohw, k := g.ohw(), g.k()
-	gemm(false, true, g.f, k, ohw, dy, ohw, cols, ohw, 1, dw, k)
-}
-
-// convGradX writes one sample's input gradient into dx (c×h×w): col2im
-// of wᵀ·dy. dcols is k×ohw scratch.
-func convGradX[T float](dx, dy, w, dcols []T, g convGeom) {
-	ohw, k := g.ohw(), g.k()
-	if g.direct() {
-		gemm(true, false, k, ohw, g.f, w, k, dy, ohw, 0, dx, ohw)
-		return
-	}
-	gemm(true, false, k, ohw, g.f, w, k, dy, ohw, 0, dcols, ohw)
-	clear(dx)
-	col2im(dx, dcols, g)
 }
 
 // maxPoolForward writes one sample's max pooling of x into y and the

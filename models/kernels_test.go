@@ -36,6 +36,12 @@ func TestGemm(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m, n, k := 3, 5, 4
+			if c.name == "nn_beta" {
+				n = gemmBlock + 7 // crosses a column block
+			}
+			if c.name == "nt" {
+				k = 2*gemmBlock + 3
+			}
 			rnd := func(size int) []float64 {
 				v := make([]float64, size)
 				for i := range v {

@@ -163,21 +163,18 @@ func (b *builder) apply(name string, k kernels, shp []int, wrt []bool, diff func
 // not when x is the graph's input.
 func (b *builder) needGrad(x *G.Node) bool { return x != b.gr.inNode }
 
-// convState is the state a conv2d op shares with its gradient ops.
+// convState is the state a conv2d op shares with its gradient ops. The
+// batch is processed in a "wide" layout: the patch matrices of all
+// samples side by side, k × (batch·ohw), so that the matrix products run
+// over rows batch·ohw long instead of ohw (far fewer, longer axpy and dot
+// calls); outputs and output gradients are gathered into f × (batch·ohw)
+// to match.
 type convState struct {
 	g     convGeom
 	batch int
-	train bool  // keep every sample's patch matrix for the kernel gradient
-	cols  any   // patch matrices: batch (train) or one per worker
-	acc   []any // per-worker scratch of the gradient ops
-}
-
-func (st *convState) workers() int {
-	n := numWorkers(st.batch)
-	for len(st.acc) < n {
-		st.acc = append(st.acc, nil)
-	}
-	return n
+	cols  any // k × (batch·ohw) patch matrices, kept for the kernel gradient
+	ycat  any // f × (batch·ohw) outputs or output gradients
+	dcols any // k × (batch·ohw) patch gradients
 }
 
 func convFwdK[T float](st *convState) func([]T, [][]T) {
@@ -188,79 +185,78 @@ func convFwdK[T float](st *convState) func([]T, [][]T) {
 		if len(in) > 2 {
 			bias = in[2]
 		}
-		is, os, kc := g.inSize(), g.outSize(), g.k()*g.ohw()
-		var cols []T
-		switch {
-		case g.direct():
-		case st.train:
-			cols = scratch[T](&st.cols, st.batch*kc)
-		default:
-			cols = scratch[T](&st.cols, st.workers()*kc)
-		}
-		parFor(st.batch, func(wi, lo, hi int) {
+		is, os, ohw, k := g.inSize(), g.outSize(), g.ohw(), g.k()
+		ld := st.batch * ohw
+		cols := scratch[T](&st.cols, k*ld)
+		ycat := scratch[T](&st.ycat, g.f*ld)
+		parFor(st.batch, func(_, lo, hi int) {
 			for n := lo; n < hi; n++ {
-				var c []T
-				switch {
-				case g.direct():
-				case st.train:
-					c = cols[n*kc : (n+1)*kc]
-				default:
-					c = cols[wi*kc : (wi+1)*kc]
+				im2col(cols[n*ohw:], ld, x[n*is:(n+1)*is], g)
+			}
+			c0 := lo * ohw
+			gemm(false, false, g.f, (hi-lo)*ohw, k, w, k, cols[c0:], ld, 0, ycat[c0:], ld)
+			for n := lo; n < hi; n++ {
+				for f := 0; f < g.f; f++ {
+					dst := y[n*os+f*ohw : n*os+(f+1)*ohw]
+					copy(dst, ycat[f*ld+n*ohw:f*ld+(n+1)*ohw])
+					if bias != nil {
+						for i := range dst {
+							dst[i] += bias[f]
+						}
+					}
 				}
-				convForward(y[n*os:(n+1)*os], x[n*is:(n+1)*is], w, bias, c, g)
 			}
 		})
 	}
 }
 
-// convGradWK: inputs x, dy; output dw (f×k).
+// gatherDY copies dy (batch × f × ohw) into st.ycat (f × batch·ohw).
+func gatherDY[T float](st *convState, dy []T) []T {
+	g := st.g
+	os, ohw := g.outSize(), g.ohw()
+	ld := st.batch * ohw
+	ycat := scratch[T](&st.ycat, g.f*ld)
+	parFor(st.batch, func(_, lo, hi int) {
+		for n := lo; n < hi; n++ {
+			for f := 0; f < g.f; f++ {
+				copy(ycat[f*ld+n*ohw:f*ld+(n+1)*ohw], dy[n*os+f*ohw:n*os+(f+1)*ohw])
+			}
+		}
+	})
+	return ycat
+}
+
+// convGradWK: inputs x, dy; output dw = dy_wide · colsᵀ (f×k), split
+// over the rows of dw.
 func convGradWK[T float](st *convState) func([]T, [][]T) {
 	return func(dw []T, in [][]T) {
 		g := st.g
-		x, dy := in[0], in[1]
-		is, os, kc, fk := g.inSize(), g.outSize(), g.k()*g.ohw(), g.f*g.k()
-		var cols []T
-		if !g.direct() {
-			cols = scratch[T](&st.cols, st.batch*kc)
-		}
-		nw := st.workers()
-		parFor(st.batch, func(wi, lo, hi int) {
-			acc := dw
-			if wi > 0 {
-				acc = scratch[T](&st.acc[wi], fk)
-			}
-			clear(acc)
-			for n := lo; n < hi; n++ {
-				c := x[n*is : (n+1)*is]
-				if !g.direct() {
-					c = cols[n*kc : (n+1)*kc]
-				}
-				convGradW(acc, dy[n*os:(n+1)*os], c, g)
-			}
+		k, ld := g.k(), st.batch*g.ohw()
+		dycat := gatherDY(st, in[1])
+		cols := scratch[T](&st.cols, k*ld)
+		parFor(g.f, func(_, lo, hi int) {
+			gemm(false, true, hi-lo, k, ld, dycat[lo*ld:], ld, cols, ld, 0, dw[lo*k:], k)
 		})
-		for wi := 1; wi < nw; wi++ {
-			acc := st.acc[wi].([]T)[:fk]
-			for i, v := range acc {
-				dw[i] += v
-			}
-		}
 	}
 }
 
-// convGradXK: inputs w, dy; output dx (batch × c·h·w).
+// convGradXK: inputs w, dy; output dx (batch × c·h·w): col2im of
+// wᵀ·dy_wide, split over the samples.
 func convGradXK[T float](st *convState) func([]T, [][]T) {
 	return func(dx []T, in [][]T) {
 		g := st.g
-		w, dy := in[0], in[1]
-		is, os, kc := g.inSize(), g.outSize(), g.k()*g.ohw()
-		st.workers()
-		parFor(st.batch, func(wi, lo, hi int) {
-			var dcols []T
-			if !g.direct() {
-				dcols = scratch[T](&st.acc[wi], kc)
-			}
+		w := in[0]
+		is, ohw, k := g.inSize(), g.ohw(), g.k()
+		ld := st.batch * ohw
+		dycat := gatherDY(st, in[1])
+		dcols := scratch[T](&st.dcols, k*ld)
+		parFor(st.batch, func(_, lo, hi int) {
+			c0 := lo * ohw
+			gemm(true, false, k, (hi-lo)*ohw, g.f, w, k, dycat[c0:], ld, 0, dcols[c0:], ld)
 			for n := lo; n < hi; n++ {
-				convGradX(dx[n*is:(n+1)*is], dy[n*os:(n+1)*os], w, dcols, g)
+				d := dx[n*is : (n+1)*is]
+				clear(d)
+				col2im(d, dcols[n*ohw:], ld, g)
 			}
 		})
 	}
@@ -286,7 +282,7 @@ func biasGradK[T float](f, hw int) func([]T, [][]T) {
 // conv2d adds a conv2d layer on x.
 func (b *builder) conv2d(x *G.Node, l layerPlan) *G.Node {
 	g, batch := l.conv, b.gr.batch
-	st := &convState{g: g, batch: batch, train: b.train}
+	st := &convState{g: g, batch: batch}
 	w := b.param(l.params[0])
 	inputs := []*G.Node{x, w}
 	if !l.spec.NoBias {
