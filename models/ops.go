@@ -262,20 +262,23 @@ func convGradXK[T float](st *convState) func([]T, [][]T) {
 	}
 }
 
-// biasGradK: input dy (batch × f·hw); output db (1×f).
+// biasGradK: input dy (batch × f·hw); output db (1×f), split over the
+// channels.
 func biasGradK[T float](f, hw int) func([]T, [][]T) {
 	return func(db []T, in [][]T) {
 		dy := in[0]
-		clear(db)
-		for n := 0; n < len(dy)/(f*hw); n++ {
-			for c := 0; c < f; c++ {
+		batch := len(dy) / (f * hw)
+		parFor(f, func(_, lo, hi int) {
+			for c := lo; c < hi; c++ {
 				var s T
-				for _, v := range dy[(n*f+c)*hw : (n*f+c+1)*hw] {
-					s += v
+				for n := 0; n < batch; n++ {
+					for _, v := range dy[(n*f+c)*hw : (n*f+c+1)*hw] {
+						s += v
+					}
 				}
-				db[c] += s
+				db[c] = s
 			}
-		}
+		})
 	}
 }
 
