@@ -5,10 +5,12 @@
 // # Numbers and shapes
 //
 // All tensors are float32. A sample's input has the shape Spec.Input:
-// [features] for a flat sample or [steps, features] for a sequence. A
-// Dataset stores N samples row-major; a sequence sample is stored
-// time-major (step 0's features first). Outputs are always flat: a network
-// whose last layer yields a sequence is flattened time-major.
+// [features] for a flat sample, [steps, features] for a sequence or
+// [channels, height, width] for an image. A Dataset stores N samples
+// row-major; a sequence sample is stored time-major (step 0's features
+// first), an image channel-major (C×H×W, rows top to bottom). Outputs are
+// always flat: a network whose last layer yields a sequence is flattened
+// time-major, an image channel-major.
 //
 // # Layers
 //
@@ -23,6 +25,36 @@
 //	gru         a gated recurrent unit over [steps, features], h0 = 0,
 //	            returning the last hidden state [units] or, with
 //	            ReturnSequences, every state [steps, units].
+//	conv2d      Filters output channels; Kernel, Stride (default 1),
+//	            Padding (zeros, default 0) and Dilation (default 1), each
+//	            [v] or [height, width]; output size
+//	            (in + 2·pad − dil·(k−1) − 1)/stride + 1 (floor). Weights
+//	            [filters, channels, kh, kw] as in PyTorch, He-uniform;
+//	            bias [filters] (zero) unless NoBias.
+//	max_pool2d  window Kernel, Stride (default: the kernel), Padding
+//	            (−∞, at most half the kernel); the first maximum wins ties.
+//	avg_pool2d  the same, averaging; padding zeros count in the divisor
+//	            kh·kw (PyTorch's default count_include_pad).
+//	global_avg_pool2d  mean over height and width: [channels].
+//	batch_norm  per channel (image) or per feature (flat): in Fit, batch
+//	            statistics over the real rows of the batch (biased
+//	            variance) and running = (1−Momentum)·running +
+//	            Momentum·batch (unbiased variance); in Predict and the
+//	            Predictor, the running statistics. γ starts at 1, β at 0;
+//	            the running mean and variance (0 and 1 at first) are saved
+//	            with the weights but are not trained (not in NumParams).
+//	flatten     images (or sequences) to [size]; dense flattens by itself.
+//	residual    Branch(x) + Shortcut(x), Shortcut empty = identity; the
+//	            two paths are nested layer lists (as in ResNet blocks).
+//
+// The image layers run as gorgonia ops around our own plain-Go kernels
+// (im2col and gonum's pure-Go GEMM for conv2d, direct loops for pooling
+// and batch norm, and ReLU/leaky ReLU as one op), each with a backward
+// kernel, checked against finite differences; the batch is split over
+// GOMAXPROCS goroutines. relu and leaky_relu use that op for every input
+// kind. (gorgonia's own AvgPool2D and GlobalAveragePool2D gradients are
+// wrong or panic in v0.9.18, and its BatchNorm wipes its statistics when
+// switching modes.)
 //
 // The GRU is the "reset after" variant used by PyTorch and cuDNN (Cho et
 // al. 2014, with the reset gate applied after the recurrent product):
@@ -89,7 +121,9 @@
 // Fit computes gradients with gorgonia and applies the optimizer in plain
 // Go on the weights' backing arrays (SGD with momentum and L2 weight decay,
 // or Adam with decoupled weight decay as in AdamW), after optional clipping
-// by global norm (TrainConfig.Optimizer.ClipNorm). A training graph has a fixed batch size; the model caches
+// by global norm (TrainConfig.Optimizer.ClipNorm), with an optional
+// per-epoch learning-rate Schedule (step or cosine). A training graph has
+// a fixed batch size; the model caches
 // one graph per (batch size, loss) and reuses it across Fit calls. The
 // partial last batch of an epoch runs through the same graph, padded with
 // rows of zero loss weight, so it contributes exactly its own samples. The

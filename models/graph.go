@@ -25,6 +25,12 @@ type graph struct {
 	vm    G.VM
 	batch int
 	steps int // sequence length of the input; 0 for a flat input
+	// rows is the number of real (non-padding) rows of the current
+	// batch, set by fillX; batch_norm computes its statistics over them.
+	rows int
+	// inNode is the input node of a flat or image input (nil for a
+	// sequence); layers need no gradient with respect to it.
+	inNode *G.Node
 
 	// x is the input: one [batch, inputs] tensor for a flat input, or one
 	// [batch, features] tensor per step for a sequence input. (Sequences
@@ -62,21 +68,29 @@ func (gr *graph) run() error {
 	return nil
 }
 
-// graphShape is the shape of a weight in the graph: biases are [1, n].
+// graphShape is the shape of a weight in the graph, always a matrix:
+// biases are [1, n], a conv2d kernel [f, c·kh·kw] is [f, c·kh·kw].
 func graphShape(p paramInfo) []int {
-	if len(p.shape) == 1 {
+	switch len(p.shape) {
+	case 1:
 		return []int{1, p.shape[0]}
+	case 2:
+		return p.shape
 	}
-	return p.shape
+	return []int{p.shape[0], shape(p.shape[1:]).size()}
 }
 
 // builder assembles a graph with a sticky error, so that construction
 // reads as straight-line code. Every method returns nil once an error is
 // recorded.
 type builder struct {
-	gr  *graph
-	dt  tensor.Dtype
-	err error
+	gr    *graph
+	dt    tensor.Dtype
+	err   error
+	train bool
+	vals  []tensor.Tensor // the weight tensors, in Model.info order
+	nOps  int             // kernel ops created, for unique op ids
+	nMask int             // dropout masks created, for unique names
 }
 
 func (b *builder) keep(n *G.Node, err error) *G.Node {
@@ -233,7 +247,7 @@ func buildGraph(layers []layerPlan, info []paramInfo, vals []tensor.Tensor, dt t
 		used:   make([]bool, len(info)),
 		lens:   &seqLens{},
 	}
-	b := &builder{gr: gr, dt: dt}
+	b := &builder{gr: gr, dt: dt, train: train, vals: vals}
 	for i, p := range info {
 		shp := graphShape(p)
 		gr.params[i] = G.NewMatrix(gr.g, dt, G.WithShape(shp...), G.WithName(p.name), G.WithValue(vals[i]))
@@ -255,51 +269,14 @@ func buildGraph(layers []layerPlan, info []paramInfo, vals []tensor.Tensor, dt t
 			gr.x = append(gr.x, xt)
 		}
 	} else {
-		xn, xt := b.input("x", batch, in[0])
+		xn, xt := b.input("x", batch, in.size())
 		a = act{flat: xn}
+		gr.inNode = xn
 		gr.x = []*tensor.Dense{xt}
 	}
 
 	// Layers.
-	for li, l := range layers {
-		switch l.spec.Type {
-		case LayerDense:
-			a = act{flat: b.addBias(b.mul(b.asFlat(a), b.param(l.params[0])), b.param(l.params[1]))}
-		case LayerReLU:
-			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.unary(G.Rectify, x) })
-		case LayerTanh:
-			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.unary(G.Tanh, x) })
-		case LayerSigmoid:
-			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.unary(G.Sigmoid, x) })
-		case LayerLeakyReLU:
-			alpha := leakyAlpha(l.spec)
-			a = b.mapAct(a, func(x *G.Node) *G.Node {
-				return b.unary(func(x *G.Node) (*G.Node, error) { return G.LeakyRelu(x, alpha) }, x)
-			})
-		case LayerDropout:
-			if !train || l.spec.Rate == 0 {
-				continue
-			}
-			k := 0
-			a = b.mapAct(a, func(x *G.Node) *G.Node {
-				if !b.ok(x) {
-					return nil
-				}
-				shp := x.Shape()
-				mn, mt := b.input(fmt.Sprintf("mask%d.%d", li, k), shp[0], shp[1])
-				k++
-				gr.masks = append(gr.masks, mt)
-				gr.maskRates = append(gr.maskRates, l.spec.Rate)
-				return b.prod(x, mn)
-			})
-		case LayerGRU:
-			a = b.gru(act{steps: b.asSteps(a)}, l)
-		case LayerRNN, LayerLSTM, LayerALSTM:
-			a = b.fused(a, l)
-		default:
-			panic("models: internal error: unplanned layer " + l.spec.Type)
-		}
-	}
+	a = b.layers(a, layers)
 	gr.out = b.asFlat(a)
 
 	// Loss and gradients, or outputs only.
@@ -325,6 +302,62 @@ func buildGraph(layers []layerPlan, info []paramInfo, vals []tensor.Tensor, dt t
 		gr.vm = G.NewTapeMachine(gr.g)
 	}
 	return gr, nil
+}
+
+// layers applies layers to a.
+func (b *builder) layers(a act, layers []layerPlan) act {
+	for _, l := range layers {
+		switch l.spec.Type {
+		case LayerDense:
+			a = act{flat: b.addBias(b.mul(b.asFlat(a), b.param(l.params[0])), b.param(l.params[1]))}
+		case LayerReLU:
+			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.leaky(x, 0) })
+		case LayerTanh:
+			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.unary(G.Tanh, x) })
+		case LayerSigmoid:
+			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.unary(G.Sigmoid, x) })
+		case LayerLeakyReLU:
+			alpha := leakyAlpha(l.spec)
+			a = b.mapAct(a, func(x *G.Node) *G.Node { return b.leaky(x, alpha) })
+		case LayerDropout:
+			if !b.train || l.spec.Rate == 0 {
+				continue
+			}
+			a = b.mapAct(a, func(x *G.Node) *G.Node {
+				if !b.ok(x) {
+					return nil
+				}
+				shp := x.Shape()
+				mn, mt := b.input(fmt.Sprintf("mask%d", b.nMask), shp[0], shp[1])
+				b.nMask++
+				b.gr.masks = append(b.gr.masks, mt)
+				b.gr.maskRates = append(b.gr.maskRates, l.spec.Rate)
+				return b.prod(x, mn)
+			})
+		case LayerGRU:
+			a = b.gru(act{steps: b.asSteps(a)}, l)
+		case LayerRNN, LayerLSTM, LayerALSTM:
+			a = b.fused(a, l)
+		case LayerConv2D:
+			a = act{flat: b.conv2d(a.flat, l)}
+		case LayerMaxPool2D, LayerAvgPool2D, LayerGlobalAvgPool:
+			a = act{flat: b.pool(a.flat, l)}
+		case LayerBatchNorm:
+			a = act{flat: b.batchNorm(a.flat, l)}
+		case LayerFlatten:
+			a = act{flat: b.asFlat(a)}
+		case LayerResidual:
+			br := b.asFlat(b.layers(a, l.branch))
+			sc := b.asFlat(a)
+			if len(l.shortcut) > 0 {
+				sc = b.asFlat(b.layers(a, l.shortcut))
+			}
+			a = act{flat: b.add(br, sc)}
+		default:
+			panic("models: internal error: unplanned layer " + l.spec.Type)
+		}
+	}
+	return a
 }
 
 // gru unrolls a GRU layer over the steps of a (see the package

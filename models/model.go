@@ -52,14 +52,28 @@ func (m *Model) initWeights(seed int64) {
 			dst[i] = float32((2*rng.Float64() - 1) * limit)
 		}
 	}
-	for li, l := range m.layers {
+	m.initLayers(m.layers, rng, uniform)
+}
+
+// initLayers initialises the weights of layers (recursively).
+func (m *Model) initLayers(layers []layerPlan, rng *rand.Rand, uniform func([]float32, float64)) {
+	for li, l := range layers {
 		switch l.spec.Type {
+		case LayerConv2D:
+			// He-uniform over the fan-in c·kh·kw.
+			uniform(m.params[l.params[0]], math.Sqrt(6/float64(l.conv.k())))
+		case LayerBatchNorm:
+			fill(m.params[l.params[0]], 1) // gamma
+			fill(m.params[l.params[3]], 1) // running variance
+		case LayerResidual:
+			m.initLayers(l.branch, rng, uniform)
+			m.initLayers(l.shortcut, rng, uniform)
 		case LayerDense:
 			w := m.info[l.params[0]].shape
 			fanIn, fanOut := float64(w[0]), float64(w[1])
 			limit := math.Sqrt(6 / (fanIn + fanOut))
-			if li+1 < len(m.layers) {
-				if next := m.layers[li+1].spec.Type; next == LayerReLU || next == LayerLeakyReLU {
+			if li+1 < len(layers) {
+				if next := layers[li+1].spec.Type; next == LayerReLU || next == LayerLeakyReLU {
 					limit = math.Sqrt(6 / fanIn)
 				}
 			}
@@ -75,6 +89,12 @@ func (m *Model) initWeights(seed int64) {
 		case LayerRNN, LayerLSTM, LayerALSTM:
 			m.initRecurrent(l, rng)
 		}
+	}
+}
+
+func fill(dst []float32, v float32) {
+	for i := range dst {
+		dst[i] = v
 	}
 }
 
@@ -119,11 +139,15 @@ func orthogonal(dst []float32, n int, rng *rand.Rand) {
 // Spec returns a copy of the model's spec.
 func (m *Model) Spec() Spec { return cloneSpec(m.spec) }
 
-// NumParams returns the number of scalar weights.
+// NumParams returns the number of trainable scalar weights; saved
+// state that is not trained (batch_norm's running statistics) is not
+// counted.
 func (m *Model) NumParams() int {
 	n := 0
-	for _, p := range m.params {
-		n += len(p)
+	for i, p := range m.params {
+		if !m.info[i].buffer {
+			n += len(p)
+		}
 	}
 	return n
 }

@@ -99,6 +99,7 @@ func (c OptimizerConfig) resolved() (OptimizerConfig, error) {
 // optimizer holds the per-weight state of one Fit call.
 type optimizer struct {
 	cfg  OptimizerConfig
+	skip []bool      // parameters left alone (buffers)
 	t    int         // steps taken
 	m, v [][]float32 // momentum / first and second moments
 }
@@ -148,6 +149,9 @@ func (o *optimizer) step(params, grads [][]float32) {
 	case OptimizerSGD:
 		mu := float32(c.Momentum)
 		for i, w := range params {
+			if o.skip != nil && o.skip[i] {
+				continue
+			}
 			g, m := grads[i], o.m[i]
 			for k := range w {
 				gk := g[k] + wd*w[k]
@@ -164,6 +168,9 @@ func (o *optimizer) step(params, grads [][]float32) {
 		alpha := float32(c.LearningRate * math.Sqrt(c2) / c1)
 		eps := float32(c.Epsilon * math.Sqrt(c2))
 		for i, w := range params {
+			if o.skip != nil && o.skip[i] {
+				continue
+			}
 			g, m, v := grads[i], o.m[i], o.v[i]
 			for k := range w {
 				gk := g[k]

@@ -10,9 +10,13 @@ import (
 // graphs come in power-of-two sizes from minGraphBatch up to it.
 const maxEvalBatch = 256
 
+// maxEvalValues bounds the input values of one evaluation batch.
+const maxEvalValues = 1 << 21
+
 // fillX writes n sample rows into the graph's input tensors and zeroes
 // the padding rows; row(i) returns sample i (len in).
 func fillX(gr *graph, in, n int, row func(i int) []float32) {
+	gr.rows = n
 	if gr.steps == 0 {
 		x := gr.x[0].Data().([]float32)
 		for i := 0; i < gr.batch; i++ {
@@ -60,8 +64,10 @@ func (m *Model) predict(x []float32, lengths []int, n int) ([]float32, error) {
 	if n == 0 {
 		return out, nil
 	}
+	// Large samples (big images) get smaller evaluation graphs.
+	limit := max(minGraphBatch, min(maxEvalBatch, maxEvalValues/in))
 	batch := minGraphBatch
-	for batch < n && batch < maxEvalBatch {
+	for batch < n && batch < limit {
 		batch *= 2
 	}
 	gr, err := m.graphFor(graphKey{batch: batch})
@@ -94,22 +100,54 @@ func (m *Model) predict(x []float32, lengths []int, n int) ([]float32, error) {
 type Predictor struct {
 	layers  []predLayer
 	in, out int
-	maxAct  int // largest per-sample activation
 	maxGRU  int // largest GRU width
 	maxRec  int // largest fused recurrent layer scratch
 	pool    sync.Pool
 }
 
 type predLayer struct {
-	plan  layerPlan
-	w     [][]float32 // the layer's weights, in layerPlan.params order
-	alpha float32     // leaky_relu slope
+	plan     layerPlan
+	w        [][]float32 // the layer's weights, in layerPlan.params order
+	alpha    float32     // leaky_relu slope
+	eps      float64     // batch_norm epsilon
+	branch   []predLayer // residual paths
+	shortcut []predLayer
 }
 
+// predScratch is one goroutine's scratch: an arena for activations, the
+// GRU gates and the max-pooling indices.
 type predScratch struct {
-	a, b []float32 // ping-pong activations
-	g    []float32 // GRU gates: 5 × width
-	r    []float32 // fused recurrent layers' scratch
+	ar  arena
+	g   []float32 // GRU gates: 5 × width
+	r   []float32 // fused recurrent layers' scratch
+	arg []int32
+}
+
+// arena hands out float32 slices from one buffer, reset per sample. An
+// allocation that does not fit is made on the heap and the buffer grows
+// at the next reset, so that after the first sample nothing allocates.
+type arena struct {
+	buf  []float32
+	off  int
+	need int
+}
+
+func (a *arena) alloc(n int) []float32 {
+	if a.off+n <= len(a.buf) {
+		s := a.buf[a.off : a.off+n]
+		a.off += n
+		return s
+	}
+	a.need += n
+	return make([]float32, n)
+}
+
+func (a *arena) reset() {
+	if a.need > 0 {
+		a.buf = make([]float32, len(a.buf)+a.need)
+		a.need = 0
+	}
+	a.off = 0
 }
 
 // Predictor returns a Predictor over a copy of the current weights; later
@@ -119,9 +157,21 @@ func (m *Model) Predictor() *Predictor { return m.predictor(true) }
 // predictor builds a Predictor, sharing m's weights when copyWeights is
 // false (for use inside Fit, on one goroutine).
 func (m *Model) predictor(copyWeights bool) *Predictor {
-	p := &Predictor{in: m.Inputs(), out: m.Outputs(), maxAct: m.Inputs()}
-	for _, l := range m.layers {
-		pl := predLayer{plan: l, alpha: float32(leakyAlpha(l.spec))}
+	p := &Predictor{in: m.Inputs(), out: m.Outputs()}
+	p.layers = m.predLayers(m.layers, copyWeights, p)
+	p.pool.New = func() any {
+		return &predScratch{g: make([]float32, 5*p.maxGRU), r: make([]float32, p.maxRec)}
+	}
+	return p
+}
+
+func (m *Model) predLayers(layers []layerPlan, copyWeights bool, p *Predictor) []predLayer {
+	var out []predLayer
+	for _, l := range layers {
+		pl := predLayer{plan: l, alpha: float32(leakyAlpha(l.spec)), eps: l.spec.Epsilon}
+		if pl.eps == 0 {
+			pl.eps = DefaultBNEpsilon
+		}
 		for _, pi := range l.params {
 			w := m.params[pi]
 			if copyWeights {
@@ -129,22 +179,15 @@ func (m *Model) predictor(copyWeights bool) *Predictor {
 			}
 			pl.w = append(pl.w, w)
 		}
-		p.layers = append(p.layers, pl)
-		p.maxAct = max(p.maxAct, l.out.size())
+		pl.branch = m.predLayers(l.branch, copyWeights, p)
+		pl.shortcut = m.predLayers(l.shortcut, copyWeights, p)
+		out = append(out, pl)
 		if l.spec.Type == LayerGRU {
 			p.maxGRU = max(p.maxGRU, l.spec.Units)
 		}
 		p.maxRec = max(p.maxRec, recScratch(l))
 	}
-	p.pool.New = func() any {
-		return &predScratch{
-			a: make([]float32, p.maxAct),
-			b: make([]float32, p.maxAct),
-			g: make([]float32, 5*p.maxGRU),
-			r: make([]float32, p.maxRec),
-		}
-	}
-	return p
+	return out
 }
 
 // Inputs returns the number of input values per sample.
@@ -153,10 +196,15 @@ func (p *Predictor) Inputs() int { return p.in }
 // Outputs returns the number of output values per sample.
 func (p *Predictor) Outputs() int { return p.out }
 
+// predictParallelRows is the number of rows from which Predict spreads
+// the work over GOMAXPROCS goroutines.
+const predictParallelRows = 64
+
 // Predict computes the outputs of the samples in x (a whole number of
 // rows of Inputs() values, as in Dataset.X) and returns them in dst,
 // reusing dst's storage when its capacity suffices. Empty x gives dst[:0].
-// A partial row gives an error wrapping ErrDataShape.
+// A partial row gives an error wrapping ErrDataShape. From 64 rows on,
+// the rows are split over GOMAXPROCS goroutines.
 func (p *Predictor) Predict(dst, x []float32) ([]float32, error) {
 	if len(x)%p.in != 0 {
 		return dst, fmt.Errorf("models: predictor: x has %d values, not a multiple of %d inputs: %w", len(x), p.in, ErrDataShape)
@@ -173,8 +221,18 @@ func (p *Predictor) predict(dst, x []float32, lengths []int) ([]float32, error) 
 	} else {
 		dst = make([]float32, n*p.out)
 	}
+	if n < predictParallelRows {
+		p.rows(dst, x, lengths, 0, n) // no closure: single rows must not allocate
+	} else {
+		parFor(n, func(_, lo, hi int) { p.rows(dst, x, lengths, lo, hi) })
+	}
+	return dst, nil
+}
+
+// rows runs samples [lo, hi) of x into dst on one goroutine.
+func (p *Predictor) rows(dst, x []float32, lengths []int, lo, hi int) {
 	s := p.pool.Get().(*predScratch)
-	for i := 0; i < n; i++ {
+	for i := lo; i < hi; i++ {
 		steps := 0
 		if lengths != nil {
 			steps = lengths[i]
@@ -182,22 +240,27 @@ func (p *Predictor) predict(dst, x []float32, lengths []int) ([]float32, error) 
 		p.forward(dst[i*p.out:(i+1)*p.out], x[i*p.in:(i+1)*p.in], steps, s)
 	}
 	p.pool.Put(s)
-	return dst, nil
 }
 
 // forward runs one sample x into dst; steps > 0 is its valid length for
 // the fused recurrent layers (0: all steps).
 func (p *Predictor) forward(dst, x []float32, steps int, s *predScratch) {
-	cur := s.a[:len(x)]
+	s.ar.reset()
+	cur := s.ar.alloc(len(x))
 	copy(cur, x)
-	next := s.b
-	for _, l := range p.layers {
+	copy(dst, p.run(p.layers, cur, steps, s))
+}
+
+// run applies layers to cur (which it may overwrite) and returns the
+// output, allocated from s's arena.
+func (p *Predictor) run(layers []predLayer, cur []float32, steps int, s *predScratch) []float32 {
+	for _, l := range layers {
 		switch l.plan.spec.Type {
 		case LayerDense:
-			o := next[:l.plan.spec.Units]
+			o := s.ar.alloc(l.plan.spec.Units)
 			copy(o, l.w[1])
 			vecMat(o, cur, l.w[0])
-			cur, next = o, cur[:cap(cur)]
+			cur = o
 		case LayerReLU:
 			for i, v := range cur {
 				cur[i] = max(v, 0)
@@ -216,23 +279,63 @@ func (p *Predictor) forward(dst, x []float32, steps int, s *predScratch) {
 			for i, v := range cur {
 				cur[i] = sigmoid32(v)
 			}
-		case LayerDropout:
-			// identity in evaluation mode
+		case LayerDropout, LayerFlatten:
+			// identity in evaluation mode; flatten keeps the layout
 		case LayerGRU:
-			o := next[:l.plan.out.size()]
+			o := s.ar.alloc(l.plan.out.size())
 			gruForward(o, cur, l, s.g)
-			cur, next = o, cur[:cap(cur)]
+			cur = o
 		case LayerRNN, LayerLSTM, LayerALSTM:
-			o := next[:l.plan.out.size()]
+			o := s.ar.alloc(l.plan.out.size())
 			n := l.plan.in[0]
 			if steps > 0 {
 				n = steps
 			}
 			recForward(o, cur, l, n, s.r)
-			cur, next = o, cur[:cap(cur)]
+			cur = o
+		case LayerConv2D:
+			g := l.plan.conv
+			o := s.ar.alloc(g.outSize())
+			var cols, bias []float32
+			if !g.direct() {
+				cols = s.ar.alloc(g.k() * g.ohw())
+			}
+			if len(l.w) > 1 {
+				bias = l.w[1]
+			}
+			convForward(o, cur, l.w[0], bias, cols, g)
+			cur = o
+		case LayerMaxPool2D:
+			g := l.plan.conv
+			o := s.ar.alloc(g.outSize())
+			if len(s.arg) < g.outSize() {
+				s.arg = make([]int32, g.outSize())
+			}
+			maxPoolForward(o, cur, s.arg[:g.outSize()], g)
+			cur = o
+		case LayerAvgPool2D, LayerGlobalAvgPool:
+			g := l.plan.conv
+			o := s.ar.alloc(g.outSize())
+			avgPoolForward(o, cur, g)
+			cur = o
+		case LayerBatchNorm:
+			c := l.plan.in[0]
+			bnEval(cur, cur, l.w[0], l.w[1], l.w[2], l.w[3], c, len(cur)/c, l.eps)
+		case LayerResidual:
+			in := s.ar.alloc(len(cur))
+			copy(in, cur)
+			br := p.run(l.branch, in, steps, s)
+			sc := cur
+			if len(l.shortcut) > 0 {
+				sc = p.run(l.shortcut, cur, steps, s)
+			}
+			for i, v := range sc {
+				br[i] += v
+			}
+			cur = br
 		}
 	}
-	copy(dst, cur)
+	return cur
 }
 
 // vecMat adds x·W to dst, where W is len(x)×len(dst), row-major.

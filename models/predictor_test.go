@@ -32,6 +32,16 @@ func TestPredictorMatchesGraph(t *testing.T) {
 			{Type: LayerGRU, Units: 5, ReturnSequences: true}, {Type: LayerTanh}, {Type: LayerDropout, Rate: 0.5},
 			{Type: LayerGRU, Units: 4}, {Type: LayerDense, Units: 3}}}},
 		{"sequence_to_dense", Spec{Input: []int{4, 3}, Layers: []LayerSpec{{Type: LayerLeakyReLU, Alpha: 0.2}, {Type: LayerDense, Units: 2}}}},
+		{"lenet_like", img(inShape(1, 12, 12), conv(4, 5, 1, 2, 1), LayerSpec{Type: LayerReLU}, LayerSpec{Type: LayerMaxPool2D, Kernel: []int{2}},
+			conv(6, 3, 1, 0, 1), LayerSpec{Type: LayerReLU}, LayerSpec{Type: LayerAvgPool2D, Kernel: []int{2}}, flat(), fc(8), LayerSpec{Type: LayerReLU}, fc(2))},
+		{"conv_bn_leaky", img(inShape(2, 9, 7), LayerSpec{Type: LayerConv2D, Filters: 3, Kernel: []int{5, 3}, Padding: []int{2, 1}, Dilation: []int{1, 2}, Stride: []int{1, 2}, NoBias: true},
+			LayerSpec{Type: LayerBatchNorm}, LayerSpec{Type: LayerLeakyReLU}, LayerSpec{Type: LayerMaxPool2D, Kernel: []int{2, 1}}, fc(2))},
+		{"residual", img(inShape(3, 6, 6), conv(4, 3, 1, 1, 1), LayerSpec{Type: LayerResidual,
+			Branch: []LayerSpec{conv(4, 3, 1, 1, 1), LayerSpec{Type: LayerBatchNorm}, LayerSpec{Type: LayerReLU}, conv(4, 3, 1, 1, 1)}},
+			LayerSpec{Type: LayerResidual, Branch: []LayerSpec{conv(8, 3, 2, 1, 1)},
+				Shortcut: []LayerSpec{{Type: LayerConv2D, Filters: 8, Kernel: []int{1}, Stride: []int{2}, NoBias: true}, {Type: LayerBatchNorm}}},
+			LayerSpec{Type: LayerReLU}, LayerSpec{Type: LayerGlobalAvgPool}, fc(2))},
+		{"batch_norm/flat", Spec{Input: []int{5}, Layers: []LayerSpec{{Type: LayerBatchNorm, Momentum: 0.5}, {Type: LayerDense, Units: 3}, {Type: LayerBatchNorm}, {Type: LayerDense, Units: 2}}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -54,7 +54,7 @@ func gateCount(typ string) int {
 
 // planRecurrent validates an rnn, lstm or alstm layer over input cur,
 // registers its parameters and returns its output shape.
-func planRecurrent(ls LayerSpec, cur shape, addParam func(kind, name string, shp ...int)) (shape, error) {
+func planRecurrent(ls LayerSpec, cur shape, addParam func(kind, name string, buffer bool, shp ...int)) (shape, error) {
 	if !cur.isSeq() {
 		return nil, fmt.Errorf("input shape %v is not [steps, features]", []int(cur))
 	}
@@ -68,14 +68,14 @@ func planRecurrent(ls LayerSpec, cur shape, addParam func(kind, name string, shp
 		return nil, fmt.Errorf("return_sequences given to alstm, which pools the steps")
 	}
 	f, h, g := cur[1], ls.Units, gateCount(ls.Type)
-	addParam(ls.Type, recName(recW), f, g*h)
-	addParam(ls.Type, recName(recU), h, g*h)
-	addParam(ls.Type, recName(recB), g*h)
+	addParam(ls.Type, recName(recW), false, f, g*h)
+	addParam(ls.Type, recName(recU), false, h, g*h)
+	addParam(ls.Type, recName(recB), false, g*h)
 	switch {
 	case ls.Type == LayerALSTM:
-		addParam(ls.Type, recName(recWa), h, h)
-		addParam(ls.Type, recName(recBa), h)
-		addParam(ls.Type, recName(recVa), h)
+		addParam(ls.Type, recName(recWa), false, h, h)
+		addParam(ls.Type, recName(recBa), false, h)
+		addParam(ls.Type, recName(recVa), false, h)
 		return shape{2 * h}, nil
 	case ls.ReturnSequences:
 		return shape{cur[0], h}, nil

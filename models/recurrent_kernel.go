@@ -10,14 +10,11 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// float is the element type of the fused kernels: float32 in training,
-// float64 in the gradient checks.
-type float interface{ ~float32 | ~float64 }
-
-// gemm computes C = op(A)·op(B) + beta·C with gonum's BLAS, where op
+// blasGemm computes C = op(A)·op(B) + beta·C with gonum's BLAS (or, for
+// float32 without transposes on amd64 with FMA, our AVX2 kernel), where op
 // transposes when tA/tB is set; A is m×k, B is k×n, C is m×n after op,
 // each row-major with the given leading dimension.
-func gemm[T float](tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+func blasGemm[T float](tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -53,17 +50,17 @@ func gemm[T float](tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, bet
 	}
 }
 
-// gemmPar is gemm without transposes, split by rows of C over up to
+// gemmPar is blasGemm without transposes, split by rows of C over up to
 // GOMAXPROCS goroutines when the product is large.
 func gemmPar[T float](m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if m*n*k < 1<<18 {
-		gemm(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
+		blasGemm(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	// Split in blocks of 4 rows, the micro-kernel's height.
 	parallelRows((m+3)/4, 2, func(q0, q1 int) {
 		r0, r1 := 4*q0, min(4*q1, m)
-		gemm(false, false, r1-r0, n, k, a[r0*lda:], lda, b, ldb, beta, c[r0*ldc:], ldc)
+		blasGemm(false, false, r1-r0, n, k, a[r0*lda:], lda, b, ldb, beta, c[r0*ldc:], ldc)
 	})
 }
 
@@ -283,14 +280,14 @@ func (c *seqCell[T]) forwardRows(b0, b1 int, x, w, u, bias []T) {
 	for r := 0; r < nb*steps; r++ {
 		copy(rows[r*gh:(r+1)*gh], bias)
 	}
-	gemm(false, false, nb*steps, gh, f, x[b0*steps*f:], f, w, gh, 1, rows, gh)
+	blasGemm(false, false, nb*steps, gh, f, x[b0*steps*f:], f, w, gh, 1, rows, gh)
 	for b := b0; b < b1; b++ {
 		clear(c.hprev[b*steps*h : (b*steps+1)*h])
 	}
 
 	for t := 0; t < steps; t++ {
 		if t > 0 {
-			gemm(false, false, nb, gh, h, c.hprev[(b0*steps+t)*h:], steps*h, u, gh, 1, pre[(b0*steps+t)*gh:], steps*gh)
+			blasGemm(false, false, nb, gh, h, c.hprev[(b0*steps+t)*h:], steps*h, u, gh, 1, pre[(b0*steps+t)*gh:], steps*gh)
 		}
 		for b := b0; b < b1; b++ {
 			r := b*steps + t
@@ -447,7 +444,7 @@ func (c *seqCell[T]) backwardRows(b0, b1 int, gOut []T, seq bool) {
 			break
 		}
 		dhn := c.dhn[b0*h : b1*h]
-		gemm(false, false, nb, h, gh, c.da[(b0*steps+t)*gh:], steps*gh, c.ut, h, 0, dhn, h)
+		blasGemm(false, false, nb, h, gh, c.da[(b0*steps+t)*gh:], steps*gh, c.ut, h, 0, dhn, h)
 		for b := b0; b < b1; b++ {
 			if c.lens.valid(b, t) {
 				copy(c.dh[b*h:(b+1)*h], c.dhn[b*h:(b+1)*h])
@@ -525,7 +522,7 @@ func (c *attnCell[T]) forward(out, hs, wa, ba, va []T) {
 	for r := 0; r < bt; r++ {
 		copy(c.z[r*h:(r+1)*h], ba)
 	}
-	gemm(false, false, bt, h, h, hs, h, wa, h, 1, c.z, h)
+	blasGemm(false, false, bt, h, h, hs, h, wa, h, 1, c.z, h)
 	for i, v := range c.z {
 		c.z[i] = tanhT(v)
 	}
@@ -607,12 +604,12 @@ func (c *attnCell[T]) backward(gOut, hs, wa, va, dhs, dwa, dba, dva []T) {
 			}
 		}
 	}
-	gemm(true, false, h, h, bt, hs, h, c.dz, h, 0, dwa, h)
+	blasGemm(true, false, h, h, bt, hs, h, c.dz, h, 0, dwa, h)
 	clear(dba)
 	for r := 0; r < bt; r++ {
 		for j, v := range c.dz[r*h : (r+1)*h] {
 			dba[j] += v
 		}
 	}
-	gemm(false, true, bt, h, h, c.dz, h, wa, h, 1, dhs, h)
+	blasGemm(false, true, bt, h, h, c.dz, h, wa, h, 1, dhs, h)
 }

@@ -17,8 +17,17 @@ func TestNewSpecErrors(t *testing.T) {
 		layer int
 		msg   string
 	}{
-		{"no_input", Spec{Layers: []LayerSpec{{Type: LayerDense, Units: 1}}}, -1, "1 or 2 dimensions"},
-		{"3d_input", Spec{Input: []int{1, 2, 3}, Layers: []LayerSpec{{Type: LayerDense, Units: 1}}}, -1, "1 or 2 dimensions"},
+		{"no_input", Spec{Layers: []LayerSpec{{Type: LayerDense, Units: 1}}}, -1, "1, 2 or 3 dimensions"},
+		{"4d_input", Spec{Input: []int{1, 2, 3, 4}, Layers: []LayerSpec{{Type: LayerDense, Units: 1}}}, -1, "1, 2 or 3 dimensions"},
+		{"conv_on_flat", Spec{Input: []int{4}, Layers: []LayerSpec{{Type: LayerConv2D, Filters: 2, Kernel: []int{3}}}}, 0, "not [channels, height, width]"},
+		{"conv_no_filters", Spec{Input: []int{1, 4, 4}, Layers: []LayerSpec{{Type: LayerConv2D, Kernel: []int{3}}}}, 0, "filters 0"},
+		{"conv_kernel_too_big", Spec{Input: []int{1, 4, 4}, Layers: []LayerSpec{{Type: LayerConv2D, Filters: 1, Kernel: []int{5}}}}, 0, "larger than the padded input"},
+		{"conv_three_values", Spec{Input: []int{1, 4, 4}, Layers: []LayerSpec{{Type: LayerConv2D, Filters: 1, Kernel: []int{1, 2, 3}}}}, 0, "1 or 2 values"},
+		{"pool_pad_too_big", Spec{Input: []int{1, 4, 4}, Layers: []LayerSpec{{Type: LayerMaxPool2D, Kernel: []int{2}, Padding: []int{2}}}}, 0, "exceeds half the kernel"},
+		{"filters_on_dense", Spec{Input: []int{4}, Layers: []LayerSpec{{Type: LayerDense, Units: 1, Filters: 2}}}, 0, "not conv2d"},
+		{"residual_mismatch", Spec{Input: []int{1, 4, 4}, Layers: []LayerSpec{{Type: LayerResidual, Branch: []LayerSpec{{Type: LayerConv2D, Filters: 2, Kernel: []int{1}}}}}}, 0, "differs from shortcut"},
+		{"residual_nested_error", Spec{Input: []int{1, 4, 4}, Layers: []LayerSpec{{Type: LayerReLU}, {Type: LayerResidual, Branch: []LayerSpec{{Type: LayerGRU, Units: 2}}}}}, 1, "layers.1.branch.0"},
+		{"bn_on_sequence", Spec{Input: []int{2, 3}, Layers: []LayerSpec{{Type: LayerBatchNorm}}}, 0, "flat or image"},
 		{"zero_input", Spec{Input: []int{0}, Layers: []LayerSpec{{Type: LayerDense, Units: 1}}}, -1, "every dimension"},
 		{"no_layers", Spec{Input: []int{3}}, -1, "no layers"},
 		{"unknown", Spec{Input: []int{3}, Layers: []LayerSpec{{Type: "conv"}}}, 0, `unknown layer type "conv"`},
@@ -175,4 +184,29 @@ func TestOptimizerStep(t *testing.T) {
 	o.step(w, [][]float32{{1}})
 	o.step(w, [][]float32{{1}})
 	assert.InDelta(t, -0.29, w[0][0], 1e-6)
+}
+
+func TestScheduleRate(t *testing.T) {
+	cases := []struct {
+		name      string
+		s         Schedule
+		e, epochs int
+		want      float64
+	}{
+		{"constant", Schedule{}, 7, 10, 0.1},
+		{"step/first", Schedule{Name: ScheduleStep, StepEpochs: 3, Gamma: 0.5}, 2, 10, 0.1},
+		{"step/second", Schedule{Name: ScheduleStep, StepEpochs: 3, Gamma: 0.5}, 3, 10, 0.05},
+		{"step/third", Schedule{Name: ScheduleStep, StepEpochs: 3, Gamma: 0.5}, 7, 10, 0.025},
+		{"cosine/start", Schedule{Name: ScheduleCosine}, 0, 4, 0.1},
+		{"cosine/middle", Schedule{Name: ScheduleCosine, MinRate: 0.02}, 2, 4, 0.06},
+		{"cosine/late", Schedule{Name: ScheduleCosine}, 3, 4, 0.1 * (1 - math.Sqrt(0.5)) / 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			require.NoError(t, c.s.check())
+			assert.InDelta(t, c.want, c.s.rate(0.1, c.e, c.epochs), 1e-12)
+		})
+	}
+	assert.ErrorIs(t, Schedule{Name: "linear"}.check(), ErrInvalidConfig)
+	assert.ErrorIs(t, Schedule{Name: ScheduleStep, Gamma: 0.5}.check(), ErrInvalidConfig)
 }

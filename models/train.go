@@ -43,6 +43,9 @@ type TrainConfig struct {
 	// the weights of the best epoch. It requires Validation. 0 disables
 	// early stopping and keeps the last weights.
 	Patience int
+	// Schedule, when its Name is set, changes the learning rate from epoch
+	// to epoch.
+	Schedule Schedule
 	// Progress, when not nil, is called after every batch and at the end
 	// of every epoch (with Done set), on the goroutine that called Fit.
 	Progress func(Progress)
@@ -126,6 +129,10 @@ func (m *Model) Fit(ctx context.Context, train Dataset, cfg TrainConfig) (*Histo
 		return nil, err
 	}
 	r := &trainRun{m: m, gr: gr, tt: tt, data: train, opt: newOptimizer(opt, m.params), clipNorm: opt.ClipNorm}
+	r.opt.skip = make([]bool, len(m.info))
+	for i, p := range m.info {
+		r.opt.skip[i] = p.buffer
+	}
 	r.grads = make([][]float32, len(m.params))
 
 	// Independent streams for shuffling and dropout, both from cfg.Seed.
@@ -148,6 +155,7 @@ func (m *Model) Fit(ctx context.Context, train Dataset, cfg TrainConfig) (*Histo
 	)
 	batches := (train.N + batch - 1) / batch
 	for epoch := 0; epoch < cfg.Epochs; epoch++ {
+		r.opt.cfg.LearningRate = cfg.Schedule.rate(opt.LearningRate, epoch, cfg.Epochs)
 		shuffle.Shuffle(len(perm), func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
 		var sum float64
 		for bi := 0; bi < batches; bi++ {
@@ -229,6 +237,9 @@ func (m *Model) checkConfig(cfg *TrainConfig) (OptimizerConfig, error) {
 		}
 	default:
 		return OptimizerConfig{}, bad("Loss", "unknown loss %q (want %q, %q or %q)", cfg.Loss, LossMSE, LossBCELogits, LossSoftmaxCE)
+	}
+	if err := cfg.Schedule.check(); err != nil {
+		return OptimizerConfig{}, err
 	}
 	if cfg.Patience < 0 {
 		return OptimizerConfig{}, bad("Patience", "%d, want >= 0", cfg.Patience)
@@ -317,4 +328,60 @@ func fillMask(dst []float32, rate float64, rng *rand.Rand) {
 			dst[i] = keep
 		}
 	}
+}
+
+// Learning-rate schedules accepted in Schedule.Name.
+const (
+	// ScheduleStep multiplies the rate by Gamma every StepEpochs epochs.
+	ScheduleStep = "step"
+	// ScheduleCosine anneals the rate from its initial value to MinRate
+	// along half a cosine over the epochs of the Fit call:
+	// lr(e) = MinRate + (lr − MinRate)·(1 + cos(π·e/Epochs))/2, e 0-based.
+	ScheduleCosine = "cosine"
+)
+
+// Schedule sets the learning rate per epoch (from the optimizer's
+// LearningRate). The zero value keeps it constant.
+type Schedule struct {
+	// Name is "", ScheduleStep or ScheduleCosine.
+	Name string
+	// StepEpochs (> 0) and Gamma (in (0, 1]) configure ScheduleStep.
+	StepEpochs int
+	Gamma      float64
+	// MinRate (>= 0) is ScheduleCosine's final rate.
+	MinRate float64
+}
+
+func (s Schedule) check() error {
+	bad := func(field, format string, a ...any) error {
+		return &ConfigError{Field: "Schedule." + field, Msg: fmt.Sprintf(format, a...)}
+	}
+	switch s.Name {
+	case "":
+	case ScheduleStep:
+		if s.StepEpochs <= 0 {
+			return bad("StepEpochs", "%d, want > 0", s.StepEpochs)
+		}
+		if !(s.Gamma > 0 && s.Gamma <= 1) {
+			return bad("Gamma", "%g not in (0, 1]", s.Gamma)
+		}
+	case ScheduleCosine:
+		if !(s.MinRate >= 0) || math.IsInf(s.MinRate, 0) {
+			return bad("MinRate", "%g is negative", s.MinRate)
+		}
+	default:
+		return bad("Name", "unknown schedule %q (want %q or %q)", s.Name, ScheduleStep, ScheduleCosine)
+	}
+	return nil
+}
+
+// rate is the learning rate of 0-based epoch e of epochs, from lr.
+func (s Schedule) rate(lr float64, e, epochs int) float64 {
+	switch s.Name {
+	case ScheduleStep:
+		return lr * math.Pow(s.Gamma, float64(e/s.StepEpochs))
+	case ScheduleCosine:
+		return s.MinRate + (lr-s.MinRate)*(1+math.Cos(math.Pi*float64(e)/float64(epochs)))/2
+	}
+	return lr
 }

@@ -25,7 +25,12 @@ func newBenchCmd() *cobra.Command {
 		Short: "Train reference models on public datasets and report accuracy and speed",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newBenchRNNCmd())
+	cmd.AddCommand(
+		newBenchCNNCmd("mnist", "Train LeNet-5 on MNIST"),
+		newBenchCNNCmd("fashion", "Train LeNet-5 on Fashion-MNIST"),
+		newBenchCNNCmd("resnet", "Train ResNet-18 on Fashion-MNIST read from a PNG image folder"),
+		newBenchRNNCmd(),
+	)
 	return cmd
 }
 

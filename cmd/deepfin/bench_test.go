@@ -11,7 +11,7 @@ import (
 )
 
 // testdata/mnist holds the first 128 training and 64 test images of MNIST.
-func runBench(t *testing.T, args ...string) (rnnResult, error) {
+func benchRNNTest(t *testing.T, args ...string) (rnnResult, error) {
 	t.Helper()
 	cmd := newRootCmd()
 	var out, errOut bytes.Buffer
@@ -37,7 +37,7 @@ func TestBenchRNN(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := runBench(t, append(c.args, "--epochs", "1")...)
+			res, err := benchRNNTest(t, append(c.args, "--epochs", "1")...)
 			require.NoError(t, err)
 			assert.Equal(t, 128, res.TrainN)
 			assert.Equal(t, 64, res.TestN)
@@ -50,7 +50,7 @@ func TestBenchRNN(t *testing.T) {
 }
 
 func TestBenchRNNThroughputOnly(t *testing.T) {
-	res, err := runBench(t, "--units", "8", "--batches", "2")
+	res, err := benchRNNTest(t, "--units", "8", "--batches", "2")
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.Batches)
 	assert.Empty(t, res.Epochs)
@@ -58,10 +58,10 @@ func TestBenchRNNThroughputOnly(t *testing.T) {
 }
 
 func TestBenchRNNErrors(t *testing.T) {
-	_, err := runBench(t, "--model", "transformer")
+	_, err := benchRNNTest(t, "--model", "transformer")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `--model "transformer"`)
-	_, err = runBench(t, "--data", t.TempDir())
+	_, err = benchRNNTest(t, "--data", t.TempDir())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "train-images-idx3-ubyte.gz")
 }

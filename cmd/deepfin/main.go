@@ -45,6 +45,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(withUniverse(newBacktestCmd()))
 	root.AddCommand(newCreditCmd(), newServeCmd())
 	root.AddCommand(newBenchCmd())
+	root.AddCommand(newChartCmd())
 	return root
 }
 

@@ -201,7 +201,7 @@ func runUniverse(c *cobra.Command, u *universeFlags) error {
 	}
 	featTime := time.Since(start)
 
-	bar := &epochBar{w: stderr, quiet: quiet}
+	bar := &modelBar{w: stderr, quiet: quiet}
 	results, rows, err := market.RunAll(c.Context(), ds, kinds, func(k string) market.Config {
 		cfg := configure(k)
 		bar.start(k, cfg.Epochs)
@@ -275,15 +275,15 @@ func universeNotes(md *finance.MarketData, ds *market.Dataset, dropped int, cfg 
 	return n
 }
 
-// epochBar draws one progress bar per model over its epochs.
-type epochBar struct {
+// modelBar draws one progress bar per model over its epochs.
+type modelBar struct {
 	w     io.Writer
 	quiet bool
 	bar   *progressbar.ProgressBar
 	model string
 }
 
-func (b *epochBar) start(model string, epochs int) {
+func (b *modelBar) start(model string, epochs int) {
 	b.finish()
 	b.model = model
 	if b.quiet {
@@ -298,7 +298,7 @@ func (b *epochBar) start(model string, epochs int) {
 	)
 }
 
-func (b *epochBar) update(p market.Progress) {
+func (b *modelBar) update(p market.Progress) {
 	if b.bar == nil {
 		return
 	}
@@ -306,7 +306,7 @@ func (b *epochBar) update(p market.Progress) {
 	b.bar.Set(p.Epoch)
 }
 
-func (b *epochBar) finish() {
+func (b *modelBar) finish() {
 	if b.bar != nil && !b.bar.IsFinished() {
 		b.bar.Finish()
 	}
