@@ -70,7 +70,7 @@ with a ticker column) or a directory of CSV files.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.data, "data", "", "CSV file or directory of daily OHLCV (default: the embedded S&P 500 sample)")
 	fl.StringVar(&f.out, "out", "deepfin-out", "folder to write the report into (replaced atomically)")
-	fl.StringVar(&f.model, "model", string(def.Model), "network: gru, mlp or linear")
+	fl.StringVar(&f.model, "model", string(def.Model), "network: gru, lstm, mlp or linear")
 	fl.IntVar(&f.window, "window", def.Window, "bars of history in one sample")
 	fl.IntVar(&f.horizon, "horizon", def.Horizon, "bars ahead the predicted direction looks")
 	fl.Float64Var(&f.trainYears, "train-years", float64(def.TrainBars)/252, "training window in years of 252 bars")

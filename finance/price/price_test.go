@@ -42,7 +42,7 @@ func loadFixtures(t *testing.T) []*finance.Series {
 
 func TestWalkForwardScoresOnlyOutOfSample(t *testing.T) {
 	series := loadFixtures(t)
-	for _, kind := range []ModelKind{GRU, MLP, Linear} {
+	for _, kind := range []ModelKind{GRU, LSTM, MLP, Linear} {
 		t.Run(string(kind), func(t *testing.T) {
 			cfg := smallConfig(kind)
 			res, err := WalkForward(context.Background(), series, cfg)
@@ -91,7 +91,7 @@ func TestWalkForwardDeterministic(t *testing.T) {
 // TestWalkForwardNoLookAhead changes every price after a cut-off bar and
 // checks that no score at or before the cut-off moved.
 func TestWalkForwardNoLookAhead(t *testing.T) {
-	for _, kind := range []ModelKind{GRU, MLP} {
+	for _, kind := range []ModelKind{GRU, LSTM, MLP} {
 		t.Run(string(kind), func(t *testing.T) {
 			cfg := smallConfig(kind)
 			base := loadFixtures(t)
