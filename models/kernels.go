@@ -56,6 +56,46 @@ func gemm[T float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, bet
 			}
 		}
 	}
+	// Thin products (n small against k and m, as in the deep layers of a
+	// ResNet, whose feature maps are a few pixels) would make millions of
+	// calls on short vectors; they are reoriented on transposed copies so
+	// that the inner vectors are k or m long instead.
+	if n < thinCols && k >= thinCols {
+		switch {
+		case !ta && !tb: // c[i,j] += a_i · bᵀ_j
+			bt := transpose(b, ldb, k, n)
+			for i := 0; i < m; i++ {
+				ai := a[i*lda : i*lda+k]
+				for j := 0; j < n; j++ {
+					c[i*ldc+j] += dot(ai, bt[j*k:(j+1)*k])
+				}
+			}
+			return
+		case ta && !tb: // c[i,j] += aᵀ_i · bᵀ_j (a is k×m)
+			at, bt := transpose(a, lda, k, m), transpose(b, ldb, k, n)
+			for i := 0; i < m; i++ {
+				ai := at[i*k : (i+1)*k]
+				for j := 0; j < n; j++ {
+					c[i*ldc+j] += dot(ai, bt[j*k:(j+1)*k])
+				}
+			}
+			return
+		}
+	}
+	if !ta && tb && k < thinCols && n >= thinCols {
+		// c_i += Σ_l a[i,l]·bᵀ_l, with bᵀ (k×n) rows n long.
+		bt := transpose(b, ldb, n, k)
+		for i := 0; i < m; i++ {
+			ci := c[i*ldc : i*ldc+n]
+			for l, av := range a[i*lda : i*lda+k] {
+				if av != 0 {
+					axpy(av, bt[l*n:(l+1)*n], ci)
+				}
+			}
+		}
+		return
+	}
+
 	// The long dimension (n, or k for a·bᵀ) is cut into blocks of
 	// gemmBlock columns so that the slices of b and c being combined stay
 	// in cache while every row of a passes over them.
@@ -102,6 +142,21 @@ func gemm[T float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, bet
 
 // gemmBlock is the column block of gemm, in elements.
 const gemmBlock = 512
+
+// thinCols is the inner-vector length below which gemm reorients a
+// product.
+const thinCols = 128
+
+// transpose returns the c×r transpose of the r×c matrix x (rows ld apart).
+func transpose[T float](x []T, ld, r, c int) []T {
+	t := make([]T, r*c)
+	for i := 0; i < r; i++ {
+		for j, v := range x[i*ld : i*ld+c] {
+			t[j*r+i] = v
+		}
+	}
+	return t
+}
 
 // axpy adds alpha·x to y (equal lengths).
 func axpy[T float](alpha T, x, y []T) {

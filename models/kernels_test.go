@@ -29,19 +29,22 @@ func TestGemm(t *testing.T) {
 		return out
 	}
 	cases := []struct {
-		name   string
-		ta, tb bool
-		beta   float64
-	}{{"nn", false, false, 0}, {"tn", true, false, 1}, {"nt", false, true, 1}, {"nn_beta", false, false, 0.5}}
+		name    string
+		ta, tb  bool
+		beta    float64
+		m, n, k int
+	}{
+		{"nn", false, false, 0, 3, 5, 4},
+		{"tn", true, false, 1, 3, 5, 4},
+		{"nt", false, true, 1, 3, 5, 2*gemmBlock + 3},
+		{"nn_beta_wide", false, false, 0.5, 3, gemmBlock + 7, 4},
+		{"nn_thin", false, false, 0.5, 5, 3, thinCols + 9},
+		{"tn_thin", true, false, 1, 6, 2, thinCols + 1},
+		{"nt_short_k", false, true, 1, 4, thinCols + 5, 3},
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m, n, k := 3, 5, 4
-			if c.name == "nn_beta" {
-				n = gemmBlock + 7 // crosses a column block
-			}
-			if c.name == "nt" {
-				k = 2*gemmBlock + 3
-			}
+			m, n, k := c.m, c.n, c.k
 			rnd := func(size int) []float64 {
 				v := make([]float64, size)
 				for i := range v {
