@@ -63,7 +63,7 @@ func gemm[T float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, bet
 	if n < thinCols && k >= thinCols {
 		switch {
 		case !ta && !tb: // c[i,j] += a_i · bᵀ_j
-			bt := transpose(b, ldb, k, n)
+			bt := transposed(b, ldb, k, n)
 			for i := 0; i < m; i++ {
 				ai := a[i*lda : i*lda+k]
 				for j := 0; j < n; j++ {
@@ -72,7 +72,7 @@ func gemm[T float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, bet
 			}
 			return
 		case ta && !tb: // c[i,j] += aᵀ_i · bᵀ_j (a is k×m)
-			at, bt := transpose(a, lda, k, m), transpose(b, ldb, k, n)
+			at, bt := transposed(a, lda, k, m), transposed(b, ldb, k, n)
 			for i := 0; i < m; i++ {
 				ai := at[i*k : (i+1)*k]
 				for j := 0; j < n; j++ {
@@ -84,7 +84,7 @@ func gemm[T float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, bet
 	}
 	if !ta && tb && k < thinCols && n >= thinCols {
 		// c_i += Σ_l a[i,l]·bᵀ_l, with bᵀ (k×n) rows n long.
-		bt := transpose(b, ldb, n, k)
+		bt := transposed(b, ldb, n, k)
 		for i := 0; i < m; i++ {
 			ci := c[i*ldc : i*ldc+n]
 			for l, av := range a[i*lda : i*lda+k] {
@@ -147,8 +147,8 @@ const gemmBlock = 512
 // product.
 const thinCols = 128
 
-// transpose returns the c×r transpose of the r×c matrix x (rows ld apart).
-func transpose[T float](x []T, ld, r, c int) []T {
+// transposed returns the c×r transpose of the r×c matrix x (rows ld apart).
+func transposed[T float](x []T, ld, r, c int) []T {
 	t := make([]T, r*c)
 	for i := 0; i < r; i++ {
 		for j, v := range x[i*ld : i*ld+c] {
