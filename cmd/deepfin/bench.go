@@ -160,14 +160,8 @@ func runBenchRNN(ctx context.Context, f *benchRNNFlags, stdout, stderr io.Writer
 	res.TestN = test.N
 	batches := (train.N + f.batch - 1) / f.batch
 	var bar *progressbar.ProgressBar
-	if !f.quiet {
-		bar = progressbar.NewOptions(f.epochs*batches,
-			progressbar.OptionSetWriter(stderr),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(200*time.Millisecond),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }),
-		)
+	if !f.quiet && isTerminal(stderr) {
+		bar = newBar(stderr, f.epochs*batches, "")
 	}
 	epochStart := time.Now()
 	var evalErr error

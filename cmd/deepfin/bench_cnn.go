@@ -177,18 +177,11 @@ func newEpochBar(w io.Writer, quiet bool, total int) *epochBar {
 }
 
 func (b *epochBar) update(p models.Progress) {
-	if b.quiet {
+	if b.quiet || !isTerminal(b.w) {
 		return
 	}
 	if b.bar == nil {
-		b.bar = progressbar.NewOptions(b.total,
-			progressbar.OptionSetWriter(b.w),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(200*time.Millisecond),
-			progressbar.OptionShowElapsedTimeOnFinish(),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(b.w) }),
-		)
+		b.bar = newBar(b.w, b.total, "")
 	}
 	b.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f", p.Epoch, p.Epochs, p.TrainLoss))
 	b.bar.Set((p.Epoch-1)*p.Batches + p.Batch)

@@ -332,15 +332,10 @@ type stepBar struct {
 }
 
 func newStepBar(w io.Writer, quiet bool, steps int) *stepBar {
-	if quiet {
+	if quiet || !isTerminal(w) {
 		return &stepBar{}
 	}
-	return &stepBar{bar: progressbar.NewOptions(steps,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionShowElapsedTimeOnFinish(),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
-	)}
+	return &stepBar{bar: newBar(w, steps, "")}
 }
 
 func (s *stepBar) step(desc string) {

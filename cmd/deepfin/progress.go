@@ -31,14 +31,7 @@ func (p *progress) update(pr price.Progress) {
 		return
 	}
 	if p.bar == nil {
-		p.bar = progressbar.NewOptions(pr.Folds*p.epochs,
-			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionShowElapsedTimeOnFinish(),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(p.w) }),
-		)
+		p.bar = newBar(p.w, pr.Folds*p.epochs, "")
 	}
 	if pr.FoldDone {
 		p.bar.Set((pr.Fold + 1) * p.epochs)
@@ -67,4 +60,20 @@ func (p *progress) finish(err error) {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newBar returns the progress bar every command draws on w: 30 cells wide,
+// redrawn at most ten times a second, with elapsed and remaining time, and
+// a line break when it completes. Commands create one only when w is a
+// terminal and --quiet is off (see isTerminal).
+func newBar(w io.Writer, max int, desc string) *progressbar.ProgressBar {
+	return progressbar.NewOptions(max,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionSetDescription(desc),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionShowElapsedTimeOnFinish(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }),
+	)
 }

@@ -286,16 +286,10 @@ type modelBar struct {
 func (b *modelBar) start(model string, epochs int) {
 	b.finish()
 	b.model = model
-	if b.quiet {
+	if b.quiet || !isTerminal(b.w) {
 		return
 	}
-	b.bar = progressbar.NewOptions(epochs,
-		progressbar.OptionSetWriter(b.w),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionSetDescription(model),
-		progressbar.OptionShowElapsedTimeOnFinish(),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(b.w) }),
-	)
+	b.bar = newBar(b.w, epochs, model)
 }
 
 func (b *modelBar) update(p market.Progress) {
