@@ -3,8 +3,10 @@
 
 The model is embedding(vocab 10000, 64, id 0 = padding) -> GRU(64) (or
 LSTM(64) with --model lstm) -> linear(3) over sentences of 40 random token
-ids, batch 64, in evaluation mode. deepfin runs its plain-Go Predictor
-(scripts/textthroughput, built here with `go build`); PyTorch 1.13 runs
+ids, batch 64, in evaluation mode. deepfin runs Model.Predict, the
+batched path nlp.TextClassifier takes from 16 texts on (or, with
+--predictor, the per-sentence plain-Go Predictor), in
+scripts/textthroughput, built here with `go build`; PyTorch 1.13 runs
 under torch.inference_mode() with torch.set_num_threads(2). Rounds
 alternate between the two so that both see the same machine load; the
 script prints sentences per second of every round, the medians and their
@@ -61,6 +63,7 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--batches", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--predictor", action="store_true", help="time deepfin's per-sentence Predictor instead of Model.Predict")
     a = ap.parse_args()
 
     torch.set_num_threads(2)
@@ -72,6 +75,8 @@ def main():
     subprocess.run(["go", "build", "-o", binary, "./scripts/textthroughput"], check=True)
     go_args = [binary, "-kind", a.model, "-vocab", str(a.vocab), "-steps", str(a.steps), "-embed", str(a.embed),
                "-units", str(a.units), "-batch", str(a.batch), "-batches", str(a.batches)]
+    if not a.predictor:
+        go_args.append("-graph")
     ours, theirs = [], []
     for r in range(a.rounds):
         res = json.loads(subprocess.run(go_args, check=True, capture_output=True, text=True).stdout)
@@ -81,7 +86,7 @@ def main():
     print(f"{a.model}: embedding({a.vocab}, {a.embed}) -> {a.model}({a.units}) -> linear(3), {a.steps} tokens, "
           f"batch {a.batch}, {a.batches} batches per round; torch {torch.__version__} with "
           f"{torch.get_num_threads()} threads (OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}), "
-          f"deepfin GOMAXPROCS {os.environ.get('GOMAXPROCS', 'default')} ({os.cpu_count()} CPUs)")
+          f"deepfin {'Predictor' if a.predictor else 'Model.Predict'}, GOMAXPROCS {os.environ.get('GOMAXPROCS', 'default')} ({os.cpu_count()} CPUs)")
     mo, mt = statistics.median(ours), statistics.median(theirs)
     print(f"median deepfin {mo:.1f} sentences/s, pytorch {mt:.1f} sentences/s, ratio deepfin/pytorch {mo / mt:.2f}x")
 
