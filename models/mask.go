@@ -12,7 +12,8 @@ import "fmt"
 // return_sequences output is zero on padded steps, and alstm attends over
 // the valid steps only. A padded sample therefore gives exactly the
 // output of the same sample cut to its length. Only models whose every
-// sequence-consuming layer is a fused recurrent layer or elementwise
+// sequence-consuming layer is a fused recurrent layer, a text layer
+// (embedding, conv1d, the 1-D global poolings) or elementwise
 // (activations, dropout) accept lengths: a gru, or a dense layer applied
 // to a whole sequence, would see the padding.
 
