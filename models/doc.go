@@ -80,6 +80,30 @@
 //	            α = softmax(s), and the output is [h_T, Σ_t α_t h_t]
 //	            (2·units values). No return_sequences.
 //
+// Text layers (a model over token ids has Input [steps], the ids stored
+// as float32 in Dataset.X, each an integer in [0, Vocab); anything else
+// is ErrDataShape):
+//
+//	embedding   must be the first layer: id → row of a [Vocab, Units]
+//	            table, output [steps, Units]. Id 0 is padding: it always
+//	            embeds to zeros and its row gets no gradient, so it stays
+//	            zero (it starts at zero; the other rows start uniform in
+//	            ±0.1). The gradient of the table is the output gradient
+//	            summed into the rows of the ids that occur (repeats
+//	            accumulate); other rows get zero.
+//	conv1d      a convolution over steps with an odd Kernel [k], stride
+//	            1 and "same" zero padding: [steps, features] →
+//	            [steps, Filters]; W [k, features, Filters] He-uniform,
+//	            bias zero.
+//	global_max_pool1d, global_avg_pool1d
+//	            the maximum (first on ties) or the mean over the steps:
+//	            [steps, features] → [features].
+//
+// With Dataset.Lengths these layers see the valid steps only: conv1d
+// treats padded input steps as zeros and outputs zeros there, and the
+// poolings take the maximum or mean over the valid steps, so that a
+// padded sample again gives the output of the sample cut to its length.
+//
 // Layers are stacked by listing them: a recurrent layer with
 // ReturnSequences feeds [steps, units] to the next one. The rnn, lstm and
 // alstm kernels are Glorot-uniform per gate block, recurrent blocks are
@@ -105,7 +129,8 @@
 // steps only; a padded sample gives exactly the output of the sample cut
 // to its length. Model.PredictLengths and Predictor.PredictLengths take
 // lengths at inference. Lengths are rejected (ErrDataShape) when a gru or
-// a dense layer would read the padded sequence.
+// a dense layer would read the padded sequence. A model that starts with
+// an embedding takes lengths over its [steps] input of ids.
 //
 // # Losses
 //

@@ -44,6 +44,10 @@ func float64Graph(t *testing.T, m *Model, loss string, batch, real int, seed uin
 		x := xt.Data().([]float64)
 		for i := range x {
 			x[i] = 2*rng.Float64() - 1
+			if m.layers[0].spec.Type == LayerEmbedding {
+				// token ids, with some padding (0) and repeats
+				x[i] = float64(rng.IntN(m.layers[0].spec.Vocab))
+			}
 		}
 	}
 	y := gr.y.Data().([]float64)

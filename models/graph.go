@@ -338,6 +338,8 @@ func (b *builder) layers(a act, layers []layerPlan) act {
 			a = b.gru(act{steps: b.asSteps(a)}, l)
 		case LayerRNN, LayerLSTM, LayerALSTM:
 			a = b.fused(a, l)
+		case LayerEmbedding, LayerConv1D, LayerGlobalMaxPool1D, LayerGlobalAvgPool1D:
+			a = b.textLayer(a, l)
 		case LayerConv2D:
 			a = act{flat: b.conv2d(a.flat, l)}
 		case LayerMaxPool2D, LayerAvgPool2D, LayerGlobalAvgPool:

@@ -12,7 +12,8 @@ import "fmt"
 // return_sequences output is zero on padded steps, and alstm attends over
 // the valid steps only. A padded sample therefore gives exactly the
 // output of the same sample cut to its length. Only models whose every
-// sequence-consuming layer is a fused recurrent layer or elementwise
+// sequence-consuming layer is a fused recurrent layer, a text layer
+// (embedding, conv1d, the 1-D global poolings) or elementwise
 // (activations, dropout) accept lengths: a gru, or a dense layer applied
 // to a whole sequence, would see the padding.
 
@@ -23,22 +24,24 @@ func (m *Model) checkLengths(what string, lengths []int, n int) error {
 		return nil
 	}
 	in := shape(m.spec.Input)
-	if !in.isSeq() {
+	steps := lengthSteps(in, m.layers)
+	if steps == 0 {
 		return fmt.Errorf("models: %s: lengths given to a model with flat input %v: %w", what, []int(in), ErrDataShape)
 	}
 	if len(lengths) != n {
 		return fmt.Errorf("models: %s: %d lengths for %d samples: %w", what, len(lengths), n, ErrDataShape)
 	}
 	for i, l := range lengths {
-		if l < 1 || l > in[0] {
-			return fmt.Errorf("models: %s: lengths[%d] = %d not in [1, %d]: %w", what, i, l, in[0], ErrDataShape)
+		if l < 1 || l > steps {
+			return fmt.Errorf("models: %s: lengths[%d] = %d not in [1, %d]: %w", what, i, l, steps, ErrDataShape)
 		}
 	}
 	for i, l := range m.layers {
-		if !l.in.isSeq() {
+		if !l.in.isSeq() && l.spec.Type != LayerEmbedding {
 			break
 		}
 		switch l.spec.Type {
+		case LayerEmbedding, LayerConv1D, LayerGlobalMaxPool1D, LayerGlobalAvgPool1D:
 		case LayerRNN, LayerLSTM, LayerALSTM, LayerReLU, LayerTanh, LayerSigmoid, LayerLeakyReLU, LayerDropout:
 		default:
 			return fmt.Errorf("models: %s: lengths need fused recurrent layers, but layer %d (%s) reads the whole padded sequence: %w",
@@ -98,7 +101,7 @@ func (p *Predictor) PredictLengths(dst, x []float32, lengths []int) ([]float32, 
 
 // checkLengths validates lengths against the Predictor's layers.
 func (p *Predictor) checkLengths(lengths []int, n int) error {
-	if len(p.layers) == 0 || !p.layers[0].plan.in.isSeq() {
+	if len(p.layers) == 0 || lengthSteps(p.layers[0].plan.in, []layerPlan{p.layers[0].plan}) == 0 {
 		return fmt.Errorf("models: predictor: lengths given to a model with flat input: %w", ErrDataShape)
 	}
 	m := &Model{spec: Spec{Input: p.layers[0].plan.in}}

@@ -88,6 +88,8 @@ func (m *Model) initLayers(layers []layerPlan, rng *rand.Rand, uniform func([]fl
 			}
 		case LayerRNN, LayerLSTM, LayerALSTM:
 			m.initRecurrent(l, rng)
+		case LayerEmbedding, LayerConv1D:
+			m.initText(l, rng, uniform)
 		}
 	}
 }

@@ -60,6 +60,9 @@ func (m *Model) predict(x []float32, lengths []int, n int) ([]float32, error) {
 	if n < 0 || len(x) != n*in {
 		return nil, fmt.Errorf("models: predict: x has %d values, want n×inputs = %d×%d: %w", len(x), n, in, ErrDataShape)
 	}
+	if err := checkTokenIDs("predict", m.layers, x); err != nil {
+		return nil, err
+	}
 	out := make([]float32, n*o)
 	if n == 0 {
 		return out, nil
@@ -215,6 +218,11 @@ func (p *Predictor) Predict(dst, x []float32) ([]float32, error) {
 // predict runs the samples of x (a whole number of rows) with optional
 // per-sample lengths (already checked).
 func (p *Predictor) predict(dst, x []float32, lengths []int) ([]float32, error) {
+	if len(p.layers) > 0 && p.layers[0].plan.spec.Type == LayerEmbedding {
+		if err := checkTokenIDs("predictor", []layerPlan{p.layers[0].plan}, x); err != nil {
+			return dst, err
+		}
+	}
 	n := len(x) / p.in
 	if cap(dst) >= n*p.out {
 		dst = dst[:n*p.out]
@@ -293,6 +301,8 @@ func (p *Predictor) run(layers []predLayer, cur []float32, steps int, s *predScr
 			}
 			recForward(o, cur, l, n, s.r)
 			cur = o
+		case LayerEmbedding, LayerConv1D, LayerGlobalMaxPool1D, LayerGlobalAvgPool1D:
+			cur = p.textForward(l, cur, steps, s)
 		case LayerConv2D:
 			g := l.plan.conv
 			o := s.ar.alloc(g.outSize())

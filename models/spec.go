@@ -90,6 +90,9 @@ type LayerSpec struct {
 	// identity. Both must end in the same shape.
 	Branch   []LayerSpec `json:"branch,omitempty"`
 	Shortcut []LayerSpec `json:"shortcut,omitempty"`
+	// Vocab is the number of rows (token ids 0..Vocab−1) of an embedding
+	// layer, ≥ 2; Units is then the embedding dimension.
+	Vocab int `json:"vocab,omitempty"`
 }
 
 // Spec describes a network: the per-sample input shape and the layers in
@@ -222,7 +225,7 @@ func planLayers(specs []LayerSpec, cur shape, prefix string, top int, params *[]
 			lp.params = append(lp.params, len(*params))
 			*params = append(*params, paramInfo{name: fmt.Sprintf("%s%d.%s.%s", prefix, i, kind, name), shape: shp, buffer: buffer})
 		}
-		if ls.Type != LayerDense && !isRecurrent(ls.Type) && ls.Units != 0 {
+		if ls.Type != LayerDense && !isRecurrent(ls.Type) && ls.Type != LayerEmbedding && ls.Units != 0 {
 			return nil, nil, bad("units %d given to a layer without units", ls.Units)
 		}
 		if ls.Type != LayerDropout && ls.Rate != 0 {
@@ -237,11 +240,17 @@ func planLayers(specs []LayerSpec, cur shape, prefix string, top int, params *[]
 		if ls.Type != LayerLeakyReLU && ls.Alpha != 0 {
 			return nil, nil, bad("alpha %g given to a layer that is not leaky_relu", ls.Alpha)
 		}
-		if ls.Type != LayerConv2D && (ls.Filters != 0 || len(ls.Dilation) != 0 || ls.NoBias) {
+		if ls.Type != LayerEmbedding && ls.Vocab != 0 {
+			return nil, nil, bad("vocab %d given to a layer that is not embedding", ls.Vocab)
+		}
+		if ls.Type == LayerConv1D && (len(ls.Stride) != 0 || len(ls.Padding) != 0 || len(ls.Dilation) != 0 || ls.NoBias) {
+			return nil, nil, bad("conv1d takes filters and an odd kernel only (stride 1, same padding)")
+		}
+		if ls.Type != LayerConv2D && ls.Type != LayerConv1D && (ls.Filters != 0 || len(ls.Dilation) != 0 || ls.NoBias) {
 			return nil, nil, bad("filters, dilation or no_bias given to a layer that is not conv2d")
 		}
 		isPool := ls.Type == LayerMaxPool2D || ls.Type == LayerAvgPool2D
-		if ls.Type != LayerConv2D && !isPool && (len(ls.Kernel) != 0 || len(ls.Stride) != 0 || len(ls.Padding) != 0) {
+		if ls.Type != LayerConv2D && ls.Type != LayerConv1D && !isPool && (len(ls.Kernel) != 0 || len(ls.Stride) != 0 || len(ls.Padding) != 0) {
 			return nil, nil, bad("kernel, stride or padding given to a layer that is not conv2d or pooling")
 		}
 		if ls.Type != LayerBatchNorm && (ls.Momentum != 0 || ls.Epsilon != 0) {
@@ -291,6 +300,12 @@ func planLayers(specs []LayerSpec, cur shape, prefix string, top int, params *[]
 			} else {
 				cur = shape{h}
 			}
+		case LayerEmbedding, LayerConv1D, LayerGlobalMaxPool1D, LayerGlobalAvgPool1D:
+			out, err := planText(ls, cur, top < 0 && i == 0, addParam)
+			if err != nil {
+				return nil, nil, bad("%s", err)
+			}
+			cur = out
 		case LayerRNN, LayerLSTM, LayerALSTM:
 			out, err := planRecurrent(ls, cur, addParam)
 			if err != nil {

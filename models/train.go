@@ -93,6 +93,9 @@ func (m *Model) checkData(what string, d Dataset, loss string) (targets, error) 
 			return targets{}, fmt.Errorf("models: %s: X[%d] (sample %d) is %g: %w", what, i, i/m.Inputs(), f, ErrDataShape)
 		}
 	}
+	if err := checkTokenIDs(what, m.layers, d.X); err != nil {
+		return targets{}, err
+	}
 	if err := m.checkLengths(what, d.Lengths, d.N); err != nil {
 		return targets{}, err
 	}

@@ -34,6 +34,20 @@
 // Evaluate gives accuracy, macro-F1, per-class scores and a confusion
 // matrix.
 //
+// # Deep models
+//
+// TextClassifier wraps an Encoder and a models.Model over token ids: kinds
+// "lstm" (embedding → LSTM → linear, padding masked by lengths), "gru"
+// (the same with a GRU, texts padded at the front), "cnn" (embedding →
+// 1-D convolution → ReLU → max over time → linear) and "mean" (mean of
+// the embeddings → linear). FitTextClassifier builds the vocabulary from
+// the training texts, holds out a stratified validation slice for early
+// stopping and trains with Adam on softmax cross-entropy; Save and
+// LoadTextClassifier keep the encoder JSON and the model directory
+// together. TextConfig.FitPredict plugs a kind into CrossValidate, so deep
+// models and the baseline run on identical folds. Both satisfy
+// signals.Classifier.
+//
 // # Numbers, errors and panics
 //
 // The baseline and the metrics compute in float64; deep text models, which

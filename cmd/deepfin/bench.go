@@ -30,6 +30,7 @@ func newBenchCmd() *cobra.Command {
 		newBenchCNNCmd("fashion", "Train LeNet-5 on Fashion-MNIST"),
 		newBenchCNNCmd("resnet", "Train ResNet-18 on Fashion-MNIST read from a PNG image folder"),
 		newBenchRNNCmd(),
+		newBenchTextCmd("phrasebank"), newBenchTextCmd("imdb"), newBenchTextCmd("uci"),
 	)
 	return cmd
 }

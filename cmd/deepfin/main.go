@@ -46,6 +46,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newCreditCmd(), newServeCmd())
 	root.AddCommand(newBenchCmd())
 	root.AddCommand(newChartCmd())
+	root.AddCommand(newNLPCmd())
 	return root
 }
 

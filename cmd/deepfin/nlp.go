@@ -1,0 +1,418 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/deepfin/deepfin/models"
+	"github.com/deepfin/deepfin/nlp"
+)
+
+// Text corpus formats of the nlp and bench text commands.
+const (
+	fmtPhraseBank = "phrasebank" // text,label CSV with negative|neutral|positive
+	fmtUCI        = "uci"        // text,label,source CSV, labels 0|1
+	fmtIMDB       = "imdb"       // text,label CSV, labels 0|1
+	fmtCSV        = "csv"        // text,label CSV, classes from the data
+	fmtAclImdb    = "aclimdb"    // folder: train|test/pos|neg/*.txt
+)
+
+// loadText reads a labelled corpus; split names the aclImdb split.
+func loadText(format, path, split string) (*nlp.Dataset, error) {
+	switch format {
+	case fmtPhraseBank:
+		return nlp.LoadPhraseBank(path, false, false)
+	case fmtUCI:
+		return nlp.LoadUCISentences(path, false)
+	case fmtIMDB:
+		return nlp.LoadCSV(path, nlp.CSVOptions{Classes: nlp.BinaryClasses()})
+	case fmtCSV:
+		return nlp.LoadCSV(path, nlp.CSVOptions{})
+	case fmtAclImdb:
+		return nlp.LoadAclImdb(path, split, false)
+	}
+	return nil, fmt.Errorf("--format %q: want phrasebank, uci, imdb, csv or aclimdb", format)
+}
+
+// textFlags are the model flags shared by nlp train and the text benches.
+type textFlags struct {
+	kind      string
+	maxLen    int
+	keepEnd   bool
+	embed     int
+	units     int
+	kernel    int
+	dropout   float64
+	epochs    int
+	batch     int
+	lr        float64
+	decay     float64
+	patience  int
+	minFreq   int
+	normalize bool
+	seed      uint64
+}
+
+func (f *textFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.kind, "kind", nlp.KindLSTM, "model: lstm, gru, cnn or mean")
+	fl.IntVar(&f.maxLen, "max-len", 0, "tokens kept per text (0: 95th percentile of the training texts, 8..256)")
+	fl.BoolVar(&f.keepEnd, "keep-end", false, "keep the last tokens of long texts instead of the first")
+	fl.IntVar(&f.embed, "embed", 64, "embedding dimension")
+	fl.IntVar(&f.units, "units", 64, "recurrent units or convolution filters")
+	fl.IntVar(&f.kernel, "kernel", 3, "convolution width of the cnn (odd)")
+	fl.Float64Var(&f.dropout, "dropout", 0.3, "dropout before the output layer (negative: none)")
+	fl.IntVar(&f.epochs, "epochs", 30, "most training epochs (early stopping on a 10% validation slice)")
+	fl.IntVar(&f.batch, "batch", 32, "batch size")
+	fl.Float64Var(&f.lr, "lr", 0.002, "Adam learning rate")
+	fl.Float64Var(&f.decay, "weight-decay", 0, "AdamW decoupled weight decay")
+	fl.IntVar(&f.patience, "patience", 4, "epochs without a lower validation loss before stopping")
+	fl.IntVar(&f.minFreq, "min-freq", 2, "minimum training occurrences of a vocabulary token")
+	fl.BoolVar(&f.normalize, "normalize-numbers", false, "replace numbers by one token")
+	fl.Uint64Var(&f.seed, "seed", 42, "seed of the validation slice, the weights, shuffling and dropout")
+}
+
+func (f *textFlags) config(kind string) nlp.TextConfig {
+	cfg := nlp.TextConfig{Kind: kind, MaxLen: f.maxLen, KeepEnd: f.keepEnd, EmbedDim: f.embed, Units: f.units,
+		Kernel: f.kernel, Dropout: f.dropout, Epochs: f.epochs, BatchSize: f.batch, LearningRate: f.lr,
+		WeightDecay: f.decay, Patience: f.patience, Vocab: nlp.VocabConfig{MinFreq: f.minFreq}, Seed: f.seed}
+	if f.normalize {
+		cfg.Tokenizer.Numbers = nlp.NumbersNormalize
+	}
+	return cfg
+}
+
+// fitBar draws training progress over epochs on w, or nothing when
+// quiet. Each call of the returned function's Progress covers one fit.
+type fitBar struct {
+	w     io.Writer
+	quiet bool
+	bar   *progressbar.ProgressBar
+}
+
+func newFitBar(w io.Writer, quiet bool, total int, what string) *fitBar {
+	b := &fitBar{w: w, quiet: quiet}
+	if !quiet {
+		b.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(200*time.Millisecond),
+			progressbar.OptionSetDescription(what),
+			progressbar.OptionShowCount(),
+		)
+	}
+	return b
+}
+
+// progress returns a Fit progress callback that labels the bar.
+func (b *fitBar) progress(label string) func(models.Progress) {
+	if b.quiet {
+		return nil
+	}
+	return func(p models.Progress) {
+		if p.Done {
+			b.bar.Describe(fmt.Sprintf("%s epoch %d val %.4f", label, p.Epoch, p.ValLoss))
+		}
+	}
+}
+
+// step advances the bar by one finished fit.
+func (b *fitBar) step() {
+	if !b.quiet {
+		b.bar.Add(1)
+	}
+}
+
+func (b *fitBar) done() {
+	if !b.quiet {
+		b.bar.Exit()
+		fmt.Fprintln(b.w)
+	}
+}
+
+// newNLPCmd groups the text-model commands.
+func newNLPCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "nlp",
+		Short: "Train, evaluate and apply deep text classifiers",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newNLPTrainCmd(), newNLPEvalCmd(), newNLPScoreCmd())
+	return cmd
+}
+
+type nlpTrainFlags struct {
+	textFlags
+	data, format, split, out string
+	testFraction             float64
+	quiet                    bool
+}
+
+// nlpTrainResult is what nlp train reports and saves beside the model.
+type nlpTrainResult struct {
+	Config    nlp.TextConfig `json:"config"`
+	Classes   []string       `json:"classes"`
+	TrainN    int            `json:"train_n"`
+	TestN     int            `json:"test_n,omitempty"`
+	Vocab     int            `json:"vocab"`
+	MaxLen    int            `json:"max_len"`
+	Params    int            `json:"params"`
+	Epochs    int            `json:"epochs"`
+	BestEpoch int            `json:"best_epoch"`
+	Seconds   float64        `json:"seconds"`
+	Test      *metricsJSON   `json:"test,omitempty"`
+}
+
+// metricsJSON is the JSON form of nlp.Metrics.
+type metricsJSON struct {
+	Accuracy  float64 `json:"accuracy"`
+	MacroF1   float64 `json:"macro_f1"`
+	N         int     `json:"n"`
+	Confusion [][]int `json:"confusion"`
+}
+
+func toJSON(m nlp.Metrics) *metricsJSON {
+	return &metricsJSON{Accuracy: m.Accuracy, MacroF1: m.MacroF1, N: m.N, Confusion: m.Confusion}
+}
+
+func newNLPTrainCmd() *cobra.Command {
+	f := &nlpTrainFlags{}
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Train a text classifier on a labelled corpus and save it",
+		Long: `Nlp train fits a deep text classifier (--kind lstm, gru, cnn or mean) on a
+labelled corpus and saves it as a directory (classifier.json with the
+tokenizer and vocabulary, and the model). With --test-fraction it holds out
+a stratified test part (seed --seed) and reports accuracy and macro-F1 on it.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runNLPTrain(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f.textFlags.add(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&f.data, "data", "../shared/data/text/financial_phrasebank_allagree.csv", "corpus file (or aclImdb folder)")
+	fl.StringVar(&f.format, "format", fmtPhraseBank, "corpus format: phrasebank, uci, imdb, csv or aclimdb")
+	fl.StringVar(&f.split, "split", "train", "aclImdb split to read")
+	fl.StringVar(&f.out, "out", "deepfin-out/text-model", "directory to save the classifier to")
+	fl.Float64Var(&f.testFraction, "test-fraction", 0, "hold out this stratified fraction for a test score (0: train on all)")
+	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	return cmd
+}
+
+func runNLPTrain(ctx context.Context, f *nlpTrainFlags, stdout, stderr io.Writer) error {
+	d, err := loadText(f.format, f.data, f.split)
+	if err != nil {
+		return fmt.Errorf("nlp train: %w", err)
+	}
+	train, test := d, (*nlp.Dataset)(nil)
+	if f.testFraction > 0 {
+		if train, test, err = d.StratifiedSplit(f.testFraction, f.seed); err != nil {
+			return fmt.Errorf("nlp train: %w", err)
+		}
+	}
+	bar := newFitBar(stderr, f.quiet || !isTerminal(stderr), 1, "training")
+	cfg := f.config(f.kind)
+	cfg.Progress = bar.progress(f.kind)
+	start := time.Now()
+	c, err := nlp.FitTextClassifierDataset(ctx, train, cfg)
+	bar.done()
+	if err != nil {
+		return fmt.Errorf("nlp train: %w", err)
+	}
+	res := nlpTrainResult{Config: c.Config, Classes: c.Classes(), TrainN: train.Len(), Vocab: c.Encoder.Vocab.Len(),
+		MaxLen: c.Encoder.MaxLen, Params: c.Model.NumParams(), Epochs: len(c.History.TrainLoss),
+		BestEpoch: c.History.BestEpoch + 1, Seconds: time.Since(start).Seconds()}
+	if test != nil {
+		pred, err := c.Predict(test.Texts)
+		if err != nil {
+			return fmt.Errorf("nlp train: %w", err)
+		}
+		res.TestN = test.Len()
+		res.Test = toJSON(nlp.Evaluate(test.Labels, pred, len(d.Classes)))
+	}
+	if err := c.Save(f.out); err != nil {
+		return fmt.Errorf("nlp train: %w", err)
+	}
+	if err := saveJSON(f.out+".json", res); err != nil {
+		return fmt.Errorf("nlp train: %w", err)
+	}
+	fmt.Fprintf(stdout, "%s: %d texts, vocabulary %d, %d tokens per text, %d parameters, %d epochs (best %d), %.0fs\n",
+		f.kind, res.TrainN, res.Vocab, res.MaxLen, res.Params, res.Epochs, res.BestEpoch, res.Seconds)
+	if res.Test != nil {
+		fmt.Fprintf(stdout, "test (%d texts): accuracy %.2f%%, macro-F1 %.4f\n", res.TestN, 100*res.Test.Accuracy, res.Test.MacroF1)
+	}
+	fmt.Fprintf(stdout, "saved %s (and %s.json)\n", f.out, f.out)
+	return nil
+}
+
+type nlpEvalFlags struct {
+	model, data, format, split, out string
+	jsonOut                         bool
+}
+
+func newNLPEvalCmd() *cobra.Command {
+	f := &nlpEvalFlags{}
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "Score a saved text classifier on a labelled corpus",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runNLPEval(f, cmd.OutOrStdout())
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.model, "model", "deepfin-out/text-model", "classifier directory written by nlp train")
+	fl.StringVar(&f.data, "data", "", "labelled corpus file (or aclImdb folder)")
+	fl.StringVar(&f.format, "format", fmtPhraseBank, "corpus format: phrasebank, uci, imdb, csv or aclimdb")
+	fl.StringVar(&f.split, "split", "test", "aclImdb split to read")
+	fl.StringVar(&f.out, "out", "", "also write the metrics as JSON to this file")
+	fl.BoolVar(&f.jsonOut, "json", false, "print the metrics as JSON instead of a table")
+	return cmd
+}
+
+func runNLPEval(f *nlpEvalFlags, stdout io.Writer) error {
+	if f.data == "" {
+		return fmt.Errorf("nlp eval: --data is required")
+	}
+	c, err := nlp.LoadTextClassifier(f.model)
+	if err != nil {
+		return fmt.Errorf("nlp eval: %w", err)
+	}
+	d, err := loadText(f.format, f.data, f.split)
+	if err != nil {
+		return fmt.Errorf("nlp eval: %w", err)
+	}
+	classes := c.Classes()
+	if strings.Join(classes, "\x00") != strings.Join(d.Classes, "\x00") {
+		return fmt.Errorf("nlp eval: the model's classes %v differ from the corpus's %v", classes, d.Classes)
+	}
+	pred, err := c.Predict(d.Texts)
+	if err != nil {
+		return fmt.Errorf("nlp eval: %w", err)
+	}
+	m := nlp.Evaluate(d.Labels, pred, len(classes))
+	res := toJSON(m)
+	if f.out != "" {
+		if err := saveJSON(f.out, res); err != nil {
+			return fmt.Errorf("nlp eval: %w", err)
+		}
+	}
+	if f.jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	fmt.Fprintf(stdout, "%d texts: accuracy %.2f%%, macro-F1 %.4f\n", m.N, 100*m.Accuracy, m.MacroF1)
+	fmt.Fprint(stdout, m.ConfusionTable(classes))
+	return nil
+}
+
+type nlpScoreFlags struct {
+	model, input string
+	jsonOut      bool
+}
+
+// scoredText is one row of nlp score's output.
+type scoredText struct {
+	Text  string             `json:"text"`
+	Class string             `json:"class"`
+	Proba map[string]float64 `json:"proba"`
+}
+
+func newNLPScoreCmd() *cobra.Command {
+	f := &nlpScoreFlags{}
+	cmd := &cobra.Command{
+		Use:   "score [text...]",
+		Short: "Classify texts with a saved classifier",
+		Long: `Nlp score prints the predicted class and the class probabilities of each
+text given as an argument, or of each line of --input ("-" for standard
+input) when there are no arguments.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runNLPScore(f, args, cmd.InOrStdin(), cmd.OutOrStdout())
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.model, "model", "deepfin-out/text-model", "classifier directory written by nlp train")
+	fl.StringVar(&f.input, "input", "-", "file of texts, one per line (\"-\": standard input), read when no texts are given")
+	fl.BoolVar(&f.jsonOut, "json", false, "print JSON lines instead of a table")
+	return cmd
+}
+
+func runNLPScore(f *nlpScoreFlags, texts []string, stdin io.Reader, stdout io.Writer) error {
+	c, err := nlp.LoadTextClassifier(f.model)
+	if err != nil {
+		return fmt.Errorf("nlp score: %w", err)
+	}
+	if len(texts) == 0 {
+		r := stdin
+		if f.input != "-" {
+			file, err := os.Open(f.input)
+			if err != nil {
+				return fmt.Errorf("nlp score: %w", err)
+			}
+			defer file.Close()
+			r = file
+		}
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), 16<<20)
+		for sc.Scan() {
+			if line := strings.TrimSpace(sc.Text()); line != "" {
+				texts = append(texts, line)
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("nlp score: %s: %w", f.input, err)
+		}
+	}
+	proba, err := c.PredictProba(texts)
+	if err != nil {
+		return fmt.Errorf("nlp score: %w", err)
+	}
+	classes := c.Classes()
+	rows := make([]scoredText, len(texts))
+	for i, p := range proba {
+		best := 0
+		rows[i] = scoredText{Text: texts[i], Proba: map[string]float64{}}
+		for k, v := range p {
+			rows[i].Proba[classes[k]] = v
+			if v > p[best] {
+				best = k
+			}
+		}
+		rows[i].Class = classes[best]
+	}
+	if f.jsonOut {
+		enc := json.NewEncoder(stdout)
+		for _, r := range rows {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "class\t%s\ttext\n", strings.Join(classes, "\t"))
+	for i, r := range rows {
+		var ps []string
+		for _, v := range proba[i] {
+			ps = append(ps, fmt.Sprintf("%.3f", v))
+		}
+		text := r.Text
+		if len([]rune(text)) > 70 {
+			text = string([]rune(text)[:67]) + "..."
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Class, strings.Join(ps, "\t"), text)
+	}
+	return tw.Flush()
+}
