@@ -101,15 +101,9 @@ type fitBar struct {
 }
 
 func newFitBar(w io.Writer, quiet bool, total int, what string) *fitBar {
-	b := &fitBar{w: w, quiet: quiet}
-	if !quiet {
-		b.bar = progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(200*time.Millisecond),
-			progressbar.OptionSetDescription(what),
-			progressbar.OptionShowCount(),
-		)
+	b := &fitBar{w: w, quiet: quiet || !isTerminal(w)}
+	if !b.quiet {
+		b.bar = newBar(w, total, what)
 	}
 	return b
 }
