@@ -159,7 +159,10 @@ func runCreditTrain(ctx context.Context, f *creditTrainFlags, stdout, stderr io.
 	if f.folds < 0 {
 		return fmt.Errorf("--folds %d: want 0 or more", f.folds)
 	}
-	if err := credit.CheckReplaceable(f.out, credit.BundleFile); err != nil {
+	if err := credit.CheckReplaceable(f.out, credit.BundleFile, credit.BundleEntry); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(filepath.Clean(f.out)), 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
 	opt := credit.LoadOptions{Target: f.target, Bad: f.bad, Exclude: f.exclude, Missing: f.missing}
@@ -639,7 +642,14 @@ func runCreditReport(f *creditReportFlags, stdout io.Writer) error {
 	if f.groups < 1 {
 		return fmt.Errorf("--groups %d: want at least 1", f.groups)
 	}
-	if err := credit.CheckReplaceable(f.out, reportFile); err != nil {
+	// A report folder holds report.json and plots only: never a model,
+	// which a report written over it would destroy.
+	if err := credit.CheckReplaceable(f.out, reportFile, func(name string) bool {
+		return name == reportFile || credit.PlotEntry(name)
+	}); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(filepath.Clean(f.out)), 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
 	b, err := credit.LoadBundle(f.model)

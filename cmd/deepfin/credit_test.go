@@ -250,3 +250,26 @@ func TestLoadtestOnlyLoopback(t *testing.T) {
 		assert.Contains(t, err.Error(), "--url")
 	}
 }
+
+// TestCreditOutNeverLosesUserFiles checks that neither a report nor a new
+// model replaces a folder holding something deepfin did not write.
+func TestCreditOutNeverLosesUserFiles(t *testing.T) {
+	model := trainFixture(t)
+
+	_, _, err := run(t, "credit", "report", "--model", model, "--data", germanFixture, "--out", model)
+	require.Error(t, err, "a report must not be written over a model folder")
+	assert.FileExists(t, filepath.Join(model, "credit-model.json"))
+
+	notes := filepath.Join(model, "my_notes.txt")
+	require.NoError(t, os.WriteFile(notes, []byte("keep"), 0o644))
+	_, _, err = run(t, "credit", "train", "--data", germanFixture, "--target", "class", "--bad", "2",
+		"--out", model, "--fitter", "newton", "--quiet")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "my_notes.txt")
+	assert.FileExists(t, notes)
+
+	require.NoError(t, os.Remove(notes))
+	_, _, err = run(t, "credit", "train", "--data", germanFixture, "--target", "class", "--bad", "2",
+		"--out", model, "--fitter", "newton", "--quiet")
+	require.NoError(t, err, "a model folder deepfin wrote is replaced")
+}

@@ -265,16 +265,18 @@ func (b *Bundle) WriteFiles(dir string) error {
 // existing non-empty directory that holds no BundleFile, so that it never
 // deletes unrelated files; that error wraps fs.ErrExist.
 func (b *Bundle) Save(dir string) error {
-	if err := CheckReplaceable(dir, BundleFile); err != nil {
+	if err := CheckReplaceable(dir, BundleFile, BundleEntry); err != nil {
 		return err
 	}
 	return atomicfile.ReplaceDir(dir, b.WriteFiles)
 }
 
-// CheckReplaceable returns nil when dir is absent, empty, or holds the
-// named marker file (so it was written by this toolkit and may be
-// replaced), and an error wrapping fs.ErrExist otherwise.
-func CheckReplaceable(dir, marker string) error {
+// CheckReplaceable returns nil when dir is absent or empty, or when it
+// holds the named marker file and nothing but entries for which owned
+// returns true (so it was written by this toolkit and replacing it loses
+// nothing of the user's). Otherwise it returns an error wrapping
+// fs.ErrExist that names the first foreign entry.
+func CheckReplaceable(dir, marker string, owned func(name string) bool) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0) {
 		return nil
@@ -282,10 +284,33 @@ func CheckReplaceable(dir, marker string) error {
 	if err != nil {
 		return fmt.Errorf("credit: %s: %w", dir, err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
-		return nil
+	if _, err := os.Stat(filepath.Join(dir, marker)); err != nil {
+		return fmt.Errorf("credit: %s is a non-empty folder without %s; refusing to replace it: %w", dir, marker, fs.ErrExist)
 	}
-	return fmt.Errorf("credit: %s is a non-empty folder without %s; refusing to replace it: %w", dir, marker, fs.ErrExist)
+	for _, e := range entries {
+		if !owned(e.Name()) {
+			return fmt.Errorf("credit: %s holds %s, which deepfin did not write; refusing to replace the folder: %w",
+				dir, e.Name(), fs.ErrExist)
+		}
+	}
+	return nil
+}
+
+// BundleEntry reports whether a folder entry is one that a model folder
+// written by deepfin may hold: the manifest, the network directory, the
+// training report and its plots.
+func BundleEntry(name string) bool {
+	switch name {
+	case BundleFile, "network", "report.json":
+		return true
+	}
+	return PlotEntry(name)
+}
+
+// PlotEntry reports whether name is a plot file (PNG or SVG).
+func PlotEntry(name string) bool {
+	ext := filepath.Ext(name)
+	return ext == ".png" || ext == ".svg"
 }
 
 // LoadBundle reads a bundle saved by Save or WriteFiles from dir and
