@@ -146,14 +146,15 @@ type LoadOptions struct {
 	Target string
 	// Bad is the target value that marks a bad row (compared after
 	// trimming spaces; numerically when both sides are numbers, so "1"
-	// matches "1.0"). Every other non-empty target value is good. Required.
+	// matches "1.0"). The target must hold exactly one other value, the
+	// good one; a third value is an error naming its line. Required.
 	Bad string
 	// Exclude names columns to drop, such as an ID. Each must exist.
 	Exclude []string
 	// Kinds overrides the detected kind of named columns. Without an
-	// override a column is Numeric when every non-missing cell is a finite
-	// number and Categorical otherwise (an all-missing column is
-	// Categorical).
+	// override a column is Numeric when at least 90% of its non-missing
+	// cells are finite numbers (any other cell is then an error naming it)
+	// and Categorical otherwise (an all-missing column is Categorical).
 	Kinds map[string]Kind
 	// Missing lists cell values, besides the empty cell, that mean
 	// "missing" (e.g. "NA", "?"). Compared after trimming spaces.
@@ -253,6 +254,7 @@ func ReadCSV(r io.Reader, name string, opt LoadOptions) (*Dataset, error) {
 	ti := col[opt.Target]
 	badNum, badIsNum := parseFinite(d.Bad)
 	var nBad int
+	good, goodLine := "", 0 // the one good value, and where it was first seen
 	for r, rec := range rows {
 		v := rec[ti]
 		if v == "" {
@@ -267,6 +269,16 @@ func ReadCSV(r io.Reader, name string, opt LoadOptions) (*Dataset, error) {
 		if isBad {
 			d.Y[r] = 1
 			nBad++
+			continue
+		}
+		// A binary target has one good value; a third value is more
+		// likely a typo than a class, so it is an error, not "good".
+		switch {
+		case goodLine == 0:
+			good, goodLine = v, lines[r]
+		case !sameValue(v, good):
+			return nil, &DataError{File: name, Line: lines[r], Column: opt.Target, Err: fmt.Errorf(
+				"third target value %q (bad is %q, good is %q as on line %d): %w", v, d.Bad, good, goodLine, ErrTarget)}
 		}
 	}
 	if nBad == 0 || nBad == len(rows) {
@@ -291,7 +303,11 @@ func ReadCSV(r io.Reader, name string, opt LoadOptions) (*Dataset, error) {
 				}
 				x, ok := parseFinite(rec[ci])
 				if !ok {
-					return nil, &DataError{File: name, Line: lines[r], Column: h, Err: fmt.Errorf("%w %q", ErrBadNumber, rec[ci])}
+					err := fmt.Errorf("%w %q", ErrBadNumber, rec[ci])
+					if !forced {
+						err = fmt.Errorf("%w %q in an otherwise numeric column (declare it categorical to keep text)", ErrBadNumber, rec[ci])
+					}
+					return nil, &DataError{File: name, Line: lines[r], Column: h, Err: err}
 				}
 				c.Num[r] = x
 			}
@@ -309,23 +325,38 @@ func ReadCSV(r io.Reader, name string, opt LoadOptions) (*Dataset, error) {
 	return d, nil
 }
 
-// detectKind returns Numeric when every non-empty cell of column ci is a
-// finite number and at least one cell is non-empty.
+// detectKind returns Numeric when at least 90% of the non-empty cells of
+// column ci are finite numbers, and Categorical otherwise (or when every
+// cell is empty). A mostly numeric column with a few other cells is taken
+// to be numeric so that loading stops at the first odd cell, naming it,
+// rather than turning the column into hundreds of categories.
 func detectKind(rows [][]string, ci int) Kind {
-	seen := false
+	var num, other int
 	for _, rec := range rows {
 		if rec[ci] == "" {
 			continue
 		}
-		if _, ok := parseFinite(rec[ci]); !ok {
-			return Categorical
+		if _, ok := parseFinite(rec[ci]); ok {
+			num++
+		} else {
+			other++
 		}
-		seen = true
 	}
-	if !seen {
+	if num == 0 || num < 9*other {
 		return Categorical
 	}
 	return Numeric
+}
+
+// sameValue compares two target values as numbers when both are, and as
+// strings otherwise.
+func sameValue(a, b string) bool {
+	x, okA := parseFinite(a)
+	y, okB := parseFinite(b)
+	if okA && okB {
+		return x == y
+	}
+	return a == b
 }
 
 // parseFinite parses s as a finite float64.

@@ -76,6 +76,11 @@ func TestReadCSVErrors(t *testing.T) {
 		{"no bads", "a,y\n1,0\n2,0\n", LoadOptions{Target: "y", Bad: "1"}, ErrTarget, 0, "y"},
 		{"all bad", "a,y\n1,1\n2,1\n", LoadOptions{Target: "y", Bad: "1"}, ErrTarget, 0, "y"},
 		{"only target", "y\n1\n0\n", LoadOptions{Target: "y", Bad: "1"}, ErrEmpty, 0, ""},
+		{"third target value", "a,y\n1,1\n2,0\n3,0.0\n4,3\n", LoadOptions{Target: "y", Bad: "1"}, ErrTarget, 5, "y"},
+		{"one odd cell in a numeric column", "a,y\n1,1\n2,0\n3,1\n4,0\n5,1\n6,0\n7,1\n8,0\n9,1\n1x0,0\n11,1\n",
+			LoadOptions{Target: "y", Bad: "1"}, ErrBadNumber, 11, "a"},
+		{"NaN text in a numeric column", "a,y\n1,1\n2,0\n3,1\n4,0\n5,1\n6,0\n7,1\n8,0\n9,1\n10,0\nNaN,1\n",
+			LoadOptions{Target: "y", Bad: "1"}, ErrBadNumber, 12, "a"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
