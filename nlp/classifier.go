@@ -373,11 +373,33 @@ type textFile struct {
 	Encoder *Encoder   `json:"encoder"`
 }
 
+// CheckSaveTarget reports whether Save may write to path: it must be
+// absent, an empty directory, or a directory holding an earlier saved
+// classifier and nothing else, so that saving never deletes a user's
+// files. Commands call it before training.
+func CheckSaveTarget(path string) error {
+	err := atomicfile.CheckReplaceable(path, textMetaFile, func(name string) bool {
+		return name == textMetaFile || name == textModelPath || name == TrainingFile
+	})
+	if err != nil {
+		return fmt.Errorf("nlp: %w", err)
+	}
+	return nil
+}
+
+// TrainingFile is the name commands give the training figures they keep
+// beside a saved classifier.
+const TrainingFile = "training.json"
+
 // Save writes the classifier to the directory path: classifier.json
 // ({"format":"deepfin-nlp-text","version":1,...} with the configuration,
 // classes and encoder) and the model directory "model" (models.Save). The
-// directory is replaced as a whole: a failed save leaves any previous one.
+// directory is replaced as a whole: a failed save leaves any previous one,
+// and a directory that CheckSaveTarget refuses is left alone.
 func (c *TextClassifier) Save(path string) error {
+	if err := CheckSaveTarget(path); err != nil {
+		return err
+	}
 	data, err := json.Marshal(textFile{Format: textFormat, Version: textVersion, Config: c.Config, Classes: c.ClassNames, Encoder: c.Encoder})
 	if err != nil {
 		return fmt.Errorf("nlp: save text classifier: %w", err)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/deepfin/deepfin/internal/atomicfile"
 	"github.com/deepfin/deepfin/internal/idx"
 	"github.com/deepfin/deepfin/models"
 )
@@ -284,7 +284,7 @@ func saveJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	return atomicfile.WriteFile(path, append(b, '\n'), 0o644)
 }
 
 func writeRNNResult(f *benchRNNFlags, res *rnnResult, stdout io.Writer) error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -205,6 +206,9 @@ a stratified test part (seed --seed) and reports accuracy and macro-F1 on it.`,
 }
 
 func runNLPTrain(ctx context.Context, f *nlpTrainFlags, stdout, stderr io.Writer) error {
+	if err := nlp.CheckSaveTarget(f.out); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
 	d, err := loadText(f.format, f.data, f.split)
 	if err != nil {
 		return fmt.Errorf("nlp train: %w", err)
@@ -238,7 +242,7 @@ func runNLPTrain(ctx context.Context, f *nlpTrainFlags, stdout, stderr io.Writer
 	if err := c.Save(f.out); err != nil {
 		return fmt.Errorf("nlp train: %w", err)
 	}
-	if err := saveJSON(f.out+".json", res); err != nil {
+	if err := saveJSON(filepath.Join(f.out, nlp.TrainingFile), res); err != nil {
 		return fmt.Errorf("nlp train: %w", err)
 	}
 	fmt.Fprintf(stdout, "%s: %d texts, vocabulary %d, %d tokens per text, %d parameters, %d epochs (best %d), %.0fs\n",
@@ -246,7 +250,7 @@ func runNLPTrain(ctx context.Context, f *nlpTrainFlags, stdout, stderr io.Writer
 	if res.Test != nil {
 		fmt.Fprintf(stdout, "test (%d texts): accuracy %.2f%%, macro-F1 %.4f\n", res.TestN, 100*res.Test.Accuracy, res.Test.MacroF1)
 	}
-	fmt.Fprintf(stdout, "saved %s (and %s.json)\n", f.out, f.out)
+	fmt.Fprintf(stdout, "saved %s (figures in %s)\n", f.out, filepath.Join(f.out, nlp.TrainingFile))
 	return nil
 }
 

@@ -30,6 +30,16 @@ func runCmd(t *testing.T, stdin string, args ...string) (string, error) {
 
 var smallModel = []string{"--embed", "8", "--units", "8", "--epochs", "30", "--lr", "0.02", "--min-freq", "1", "--quiet"}
 
+func TestNLPTrainKeepsUserFiles(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	require.NoError(t, os.WriteFile(notes, []byte("keep"), 0o644))
+	_, err := runCmd(t, "", append([]string{"nlp", "train", "--data", newsCSV, "--out", dir, "--kind", "mean"}, smallModel...)...)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "refusing to replace")
+	assert.FileExists(t, notes)
+}
+
 func TestNLPTrainEvalScore(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "clf")
 	out, err := runCmd(t, "", append([]string{"nlp", "train", "--data", newsCSV, "--out", dir, "--kind", "cnn", "--test-fraction", "0.2"}, smallModel...)...)
@@ -37,7 +47,7 @@ func TestNLPTrainEvalScore(t *testing.T) {
 	assert.Contains(t, out, "test (18 texts): accuracy")
 
 	var tr nlpTrainResult
-	b, err := os.ReadFile(dir + ".json")
+	b, err := os.ReadFile(filepath.Join(dir, "training.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(b, &tr))
 	assert.Equal(t, 72, tr.TrainN)

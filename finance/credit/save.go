@@ -277,21 +277,8 @@ func (b *Bundle) Save(dir string) error {
 // nothing of the user's). Otherwise it returns an error wrapping
 // fs.ErrExist that names the first foreign entry.
 func CheckReplaceable(dir, marker string, owned func(name string) bool) error {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("credit: %s: %w", dir, err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, marker)); err != nil {
-		return fmt.Errorf("credit: %s is a non-empty folder without %s; refusing to replace it: %w", dir, marker, fs.ErrExist)
-	}
-	for _, e := range entries {
-		if !owned(e.Name()) {
-			return fmt.Errorf("credit: %s holds %s, which deepfin did not write; refusing to replace the folder: %w",
-				dir, e.Name(), fs.ErrExist)
-		}
+	if err := atomicfile.CheckReplaceable(dir, marker, owned); err != nil {
+		return fmt.Errorf("credit: %w: %w", err, fs.ErrExist)
 	}
 	return nil
 }

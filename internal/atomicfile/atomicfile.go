@@ -154,3 +154,42 @@ func syncDir(dir string) {
 	_ = d.Sync()
 	_ = d.Close()
 }
+
+// ErrForeign is wrapped by CheckReplaceable when a directory holds
+// something its writer did not write.
+var ErrForeign = errors.New("holds files deepfin did not write")
+
+// CheckReplaceable reports whether ReplaceDir may replace dir without
+// losing anything of the user's: it returns nil when dir is absent or
+// empty, or when it holds the marker file and only entries for which
+// owned returns true. Otherwise it returns an error wrapping ErrForeign
+// (or ErrNotDir, or the file system's error) that names the first foreign
+// entry.
+func CheckReplaceable(dir, marker string, owned func(name string) bool) error {
+	st, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("atomicfile: %w", err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("atomicfile: %s: %w", dir, ErrNotDir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("atomicfile: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, marker)); err != nil {
+		return fmt.Errorf("atomicfile: %s is a non-empty folder without %s, refusing to replace it: %w", dir, marker, ErrForeign)
+	}
+	for _, e := range entries {
+		if !owned(e.Name()) {
+			return fmt.Errorf("atomicfile: %s holds %s, refusing to replace it: %w", dir, e.Name(), ErrForeign)
+		}
+	}
+	return nil
+}

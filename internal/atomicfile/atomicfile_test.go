@@ -199,3 +199,38 @@ func ExampleReplaceDir() {
 	// err=<nil> content="hi\n"
 	// err=disk full content="hi\n"
 }
+
+func TestCheckReplaceable(t *testing.T) {
+	owned := func(name string) bool { return name == "m.json" || name == "model" }
+	tests := []struct {
+		name  string
+		files []string
+		want  error
+	}{
+		{"absent", nil, nil},
+		{"empty", []string{}, nil},
+		{"ours", []string{"m.json", "model"}, nil},
+		{"no marker", []string{"model"}, ErrForeign},
+		{"a user file beside ours", []string{"m.json", "notes.txt"}, ErrForeign},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "d")
+			if tt.files != nil {
+				require.NoError(t, os.Mkdir(dir, 0o755))
+			}
+			for _, f := range tt.files {
+				require.NoError(t, os.WriteFile(filepath.Join(dir, f), nil, 0o644))
+			}
+			err := CheckReplaceable(dir, "m.json", owned)
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.want)
+		})
+	}
+	file := filepath.Join(t.TempDir(), "f")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	require.ErrorIs(t, CheckReplaceable(file, "m.json", owned), ErrNotDir)
+}
