@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"github.com/deepfin/deepfin/backtest"
 	"github.com/deepfin/deepfin/finance"
 	"github.com/deepfin/deepfin/finance/market"
+	"github.com/deepfin/deepfin/internal/atomicfile"
 )
 
 // universeFlags holds the flags of the cross-sectional mode of backtest,
@@ -142,31 +142,20 @@ func universeSettings(c *cobra.Command, u *universeFlags) ([]string, func(string
 }
 
 // checkUniverseOut accepts an absent or empty directory, or one holding an
-// earlier universe report.
+// earlier universe report and nothing else.
 func checkUniverseOut(dir string) error {
-	st, err := os.Stat(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("--out %s: exists and is not a directory", dir)
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	if len(ents) == 0 {
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(dir, market.FileJSON)); err == nil {
-		if _, err := os.Stat(filepath.Join(dir, market.FileTable)); err == nil {
-			return nil
+	err := atomicfile.CheckReplaceable(dir, market.FileJSON, func(name string) bool {
+		switch name {
+		case market.FileJSON, market.FileTable:
+			return true
 		}
+		ext := filepath.Ext(name)
+		return ext == ".png" || ext == ".svg"
+	})
+	if err != nil {
+		return fmt.Errorf("--out: %w", err)
 	}
-	return fmt.Errorf("--out %s: a non-empty folder that holds no earlier universe report; choose another", dir)
+	return os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755)
 }
 
 // runUniverse runs the cross-sectional mode.
@@ -188,6 +177,11 @@ func runUniverse(c *cobra.Command, u *universeFlags) error {
 	if err != nil {
 		return err
 	}
+	if n := len(md.Series); n < 2 || u.topk >= n {
+		return fmt.Errorf("--universe %s: %d tickers cannot be ranked into a top %d (want at least 2 tickers and --topk below their number)",
+			u.dir, n, u.topk)
+	}
+	printWarnings(stderr, md.Warnings)
 	dropped := 0
 	for _, w := range md.Warnings {
 		if w.Kind == finance.WarnDropped {
