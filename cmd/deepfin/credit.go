@@ -532,6 +532,9 @@ func runCreditScore(f *creditScoreFlags, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if n := len(b.Schema().Fields); f.reasons > n {
+		return fmt.Errorf("--reasons %d: the model has %d attributes", f.reasons, n)
+	}
 	in, err := os.Open(f.data)
 	if err != nil {
 		return err
