@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -103,38 +102,30 @@ func Write(dir string, r *Report) error {
 }
 
 // CheckTarget reports whether Write may use dir: it returns nil when dir
-// is absent, an empty directory or a directory holding an earlier report,
-// and an error wrapping ErrNotReportDir (or the file system's error)
-// otherwise. Commands call it before long work so that a bad target fails
-// at once.
+// is absent, an empty directory or a directory holding an earlier report
+// and nothing but report files (HTML, Markdown, JSON, CSV, PNG, SVG), and
+// an error wrapping ErrNotReportDir otherwise. Commands call it before
+// long work so that a bad target fails at once.
 func CheckTarget(dir string) error {
-	st, err := os.Lstat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
+	err := atomicfile.CheckReplaceable(dir, FileJSON, func(name string) bool {
+		switch filepath.Ext(name) {
+		case ".html", ".md", ".json", ".png", ".svg", ".csv":
+			return true
+		}
+		return false
+	})
 	if err != nil {
-		return fmt.Errorf("report: %w", err)
+		return fmt.Errorf("report: %s: %w: %w; choose a new or empty folder", dir, ErrNotReportDir, err)
 	}
-	if !st.IsDir() {
-		return fmt.Errorf("report: %s: %w (it is not a directory)", dir, ErrNotReportDir)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	b, err := os.ReadFile(filepath.Join(dir, FileJSON))
-	if err == nil {
+	if b, err := os.ReadFile(filepath.Join(dir, FileJSON)); err == nil {
 		var head struct {
 			Format string `json:"format"`
 		}
-		if json.Unmarshal(b, &head) == nil && head.Format == reportFormat {
-			return nil
+		if json.Unmarshal(b, &head) != nil || head.Format != reportFormat {
+			return fmt.Errorf("report: %s: %w (its %s is not a deepfin report); choose a new or empty folder", dir, ErrNotReportDir, FileJSON)
 		}
 	}
-	return fmt.Errorf("report: %s: %w; choose a new or empty folder", dir, ErrNotReportDir)
+	return nil
 }
 
 // write is Write with a hook called after each stage ("plots", "html",

@@ -343,6 +343,10 @@ func TestWriteRefusesForeignDirectory(t *testing.T) {
 			require.NoError(t, os.Mkdir(dir, 0o755))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "thesis.tex"), []byte("precious"), 0o644))
 		}, true},
+		{"an earlier report beside a user's folder", func(dir string) {
+			require.NoError(t, Write(dir, sampleReport(t)))
+			require.NoError(t, os.Mkdir(filepath.Join(dir, "text-model"), 0o755))
+		}, true},
 		{"foreign report.json", func(dir string) {
 			require.NoError(t, os.Mkdir(dir, 0o755))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, FileJSON), []byte(`{"format":"other"}`), 0o644))
@@ -359,8 +363,13 @@ func TestWriteRefusesForeignDirectory(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, ErrNotReportDir)
-			_, statErr := os.Stat(filepath.Join(dir, FileHTML))
-			assert.True(t, os.IsNotExist(statErr), "nothing written into a foreign directory")
+			if tt.name == "user files" {
+				assert.FileExists(t, filepath.Join(dir, "thesis.tex"))
+				assert.NoFileExists(t, filepath.Join(dir, FileHTML), "nothing written into a foreign directory")
+			}
+			if tt.name == "an earlier report beside a user's folder" {
+				assert.DirExists(t, filepath.Join(dir, "text-model"))
+			}
 		})
 	}
 }

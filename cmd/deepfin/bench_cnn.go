@@ -64,7 +64,7 @@ same figures are saved as JSON in --out.
 	fl.Float64Var(&f.decay, "weight-decay", 0, "L2 weight decay")
 	fl.Int64Var(&f.seed, "seed", 1, "seed for weights and shuffling")
 	fl.IntVar(&f.limit, "limit", 0, "use only the first N training images (0: all)")
-	fl.StringVar(&f.out, "out", "deepfin-out", "directory for bench-<name>.json")
+	fl.StringVar(&f.out, "out", "deepfin-bench", "directory for bench-<name>.json")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	fl.IntVar(&f.size, "size", 28, "resnet: input size in pixels (images are resized)")
 	fl.BoolVar(&f.smallStem, "small-stem", false, "resnet: 3×3 stride-1 stem without max pool instead of the ImageNet stem")

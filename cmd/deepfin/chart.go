@@ -69,7 +69,7 @@ base rate, and the portfolio's annualised return, Sharpe and turnover.`,
 	fl.Float64Var(&f.costBps, "cost-bps", 10, "trading cost per side, basis points")
 	fl.IntVar(&f.examples, "examples", 8, "chart images to save as PNG in --out/charts")
 	fl.Int64Var(&f.seed, "seed", 1, "seed for weights, shuffling and dropout")
-	fl.StringVar(&f.out, "out", "deepfin-out", "output directory (chart.json, charts/)")
+	fl.StringVar(&f.out, "out", "deepfin-chart", "output directory (chart.json, charts/)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	return cmd
 }

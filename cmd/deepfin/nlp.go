@@ -199,7 +199,7 @@ a stratified test part (seed --seed) and reports accuracy and macro-F1 on it.`,
 	fl.StringVar(&f.data, "data", "../shared/data/text/financial_phrasebank_allagree.csv", "corpus file (or aclImdb folder)")
 	fl.StringVar(&f.format, "format", fmtPhraseBank, "corpus format: phrasebank, uci, imdb, csv or aclimdb")
 	fl.StringVar(&f.split, "split", "train", "aclImdb split to read")
-	fl.StringVar(&f.out, "out", "deepfin-out/text-model", "directory to save the classifier to")
+	fl.StringVar(&f.out, "out", "deepfin-text-model", "directory to save the classifier to")
 	fl.Float64Var(&f.testFraction, "test-fraction", 0, "hold out this stratified fraction for a test score (0: train on all)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	return cmd
@@ -270,7 +270,7 @@ func newNLPEvalCmd() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.model, "model", "deepfin-out/text-model", "classifier directory written by nlp train")
+	fl.StringVar(&f.model, "model", "deepfin-text-model", "classifier directory written by nlp train")
 	fl.StringVar(&f.data, "data", "", "labelled corpus file (or aclImdb folder)")
 	fl.StringVar(&f.format, "format", fmtPhraseBank, "corpus format: phrasebank, uci, imdb, csv or aclimdb")
 	fl.StringVar(&f.split, "split", "test", "aclImdb split to read")
@@ -341,7 +341,7 @@ input) when there are no arguments.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.model, "model", "deepfin-out/text-model", "classifier directory written by nlp train")
+	fl.StringVar(&f.model, "model", "deepfin-text-model", "classifier directory written by nlp train")
 	fl.StringVar(&f.input, "input", "-", "file of texts, one per line (\"-\": standard input), read when no texts are given")
 	fl.BoolVar(&f.jsonOut, "json", false, "print JSON lines instead of a table")
 	return cmd

@@ -166,6 +166,9 @@ func runUniverse(c *cobra.Command, u *universeFlags) error {
 	}
 	fl := c.Flags()
 	out, _ := fl.GetString("out")
+	if !fl.Changed("out") {
+		out = "deepfin-universe" // the single-series report keeps deepfin-out
+	}
 	quiet, _ := fl.GetBool("quiet")
 	jsonOut, _ := fl.GetBool("json")
 	if err := checkUniverseOut(out); err != nil {
