@@ -41,6 +41,11 @@ func checkTargets(what string, y []float32, n, outputs int, loss string) (target
 		if t.indices && (f != math.Trunc(f) || f < 0 || int(f) >= outputs) {
 			return t, fmt.Errorf("models: %s: Y[%d] = %g is not a class index in [0, %d): %w", what, i, f, outputs, ErrDataShape)
 		}
+		// Cross-entropy targets are probabilities; anything else trains
+		// towards a meaningless optimum without any visible failure.
+		if (loss == LossBCELogits || loss == LossSoftmaxCE && !t.indices) && (f < 0 || f > 1) {
+			return t, fmt.Errorf("models: %s: Y[%d] = %g is not a probability in [0, 1] for %s: %w", what, i, f, loss, ErrDataShape)
+		}
 	}
 	return t, nil
 }

@@ -260,6 +260,8 @@ func TestFitErrors(t *testing.T) {
 		{"short_y", Dataset{X: good.X, Y: good.Y[:9], N: 10}, nil, ErrDataShape, ""},
 		{"empty", Dataset{}, nil, ErrDataShape, ""},
 		{"nan_x", nanX, nil, ErrDataShape, ""},
+		{"bce_target_not_probability", Dataset{X: good.X, Y: append([]float32{5}, make([]float32, 9)...), N: 10},
+			func(c *TrainConfig) { c.Loss = LossBCELogits }, ErrDataShape, ""},
 		{"diverged", good, func(c *TrainConfig) {
 			c.Epochs = 30
 			c.Optimizer = OptimizerConfig{Name: OptimizerSGD, LearningRate: 1e6}
