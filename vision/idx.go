@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/deepfin/deepfin/internal/atomicfile"
 	"github.com/deepfin/deepfin/models"
 )
 
@@ -234,7 +235,7 @@ func WriteIDX(path string, dims []int, data []uint8) error {
 		}
 		out = z.Bytes()
 	}
-	if err := os.WriteFile(path, out, 0o644); err != nil {
+	if err := atomicfile.WriteFile(path, out, 0o644); err != nil {
 		return fmt.Errorf("vision: write %s: %w", path, err)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -298,15 +299,12 @@ func saveExamples(dir string, set *vision.ChartSet, n int) error {
 			g.Pix[k] = uint8(v * 255)
 		}
 		s := set.Samples[i]
-		fp, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s_%s.png", s.Ticker, s.Date.Format(time.DateOnly))))
-		if err != nil {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, g); err != nil {
 			return fmt.Errorf("chart: %w", err)
 		}
-		err = png.Encode(fp, g)
-		if cerr := fp.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		name := filepath.Join(dir, fmt.Sprintf("%s_%s.png", s.Ticker, s.Date.Format(time.DateOnly)))
+		if err := atomicfile.WriteFile(name, buf.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("chart: %w", err)
 		}
 	}
