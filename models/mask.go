@@ -42,7 +42,7 @@ func (m *Model) checkLengths(what string, lengths []int, n int) error {
 		}
 		switch l.spec.Type {
 		case LayerEmbedding, LayerConv1D, LayerGlobalMaxPool1D, LayerGlobalAvgPool1D:
-		case LayerRNN, LayerLSTM, LayerALSTM, LayerReLU, LayerTanh, LayerSigmoid, LayerLeakyReLU, LayerDropout:
+		case LayerGRU, LayerRNN, LayerLSTM, LayerALSTM, LayerReLU, LayerTanh, LayerSigmoid, LayerLeakyReLU, LayerDropout:
 		default:
 			return fmt.Errorf("models: %s: lengths need fused recurrent layers, but layer %d (%s) reads the whole padded sequence: %w",
 				what, i, l.spec.Type, ErrDataShape)
