@@ -65,7 +65,10 @@
 //	h' = (1 − z) ⊙ n + z ⊙ h
 //
 // Input kernels W are Glorot-uniform, recurrent kernels U are orthogonal,
-// biases start at zero.
+// biases start at zero. The weights are saved as ten tensors per layer:
+// w_z, w_r, w_n [features, units], u_z, u_r, u_n [units, units] and b_z,
+// b_r, b_n, b_hn [units]; the fused kernel packs them into one [features,
+// 3·units] and one [units, 3·units] kernel on every pass.
 //
 //	rnn         h' = act(x·W + h·U + b), act tanh (default) or relu
 //	            (LayerSpec.Activation), h0 = 0; output as for gru.
@@ -109,9 +112,9 @@
 // alstm kernels are Glorot-uniform per gate block, recurrent blocks are
 // orthogonal, biases zero except the LSTM forget gate's, which starts at 1.
 //
-// The rnn, lstm and alstm layers are fused: one gorgonia node of our own
-// runs the whole sequence (the input projection of every step as one
-// matrix product, then per step the recurrent product and the gate
+// The gru, rnn, lstm and alstm layers are fused: one gorgonia node of
+// our own runs the whole sequence (the input projection of every step as
+// one matrix product, then per step the recurrent product and the gate
 // arithmetic), and its derivative is one node that runs backpropagation
 // through time by hand and accumulates the weight gradients as single
 // products over all steps. Batch rows are split over GOMAXPROCS
@@ -128,8 +131,8 @@
 // last valid step as their last output, and alstm attends over the valid
 // steps only; a padded sample gives exactly the output of the sample cut
 // to its length. Model.PredictLengths and Predictor.PredictLengths take
-// lengths at inference. Lengths are rejected (ErrDataShape) when a gru or
-// a dense layer would read the padded sequence. A model that starts with
+// lengths at inference. Lengths are rejected (ErrDataShape) when a dense
+// layer would read the padded sequence. A model that starts with
 // an embedding takes lengths over its [steps] input of ids.
 //
 // # Losses

@@ -335,7 +335,7 @@ func (b *builder) layers(a act, layers []layerPlan) act {
 				return b.prod(x, mn)
 			})
 		case LayerGRU:
-			a = b.gru(act{steps: b.asSteps(a)}, l)
+			a = b.fusedGRU(a, l)
 		case LayerRNN, LayerLSTM, LayerALSTM:
 			a = b.fused(a, l)
 		case LayerEmbedding, LayerConv1D, LayerGlobalMaxPool1D, LayerGlobalAvgPool1D:
@@ -360,44 +360,6 @@ func (b *builder) layers(a act, layers []layerPlan) act {
 		}
 	}
 	return a
-}
-
-// gru unrolls a GRU layer over the steps of a (see the package
-// documentation for the equations). At step 0 the state is zero, so the
-// recurrent products are skipped.
-func (b *builder) gru(a act, l layerPlan) act {
-	p := func(k int) *G.Node { return b.param(l.params[k]) }
-	var h *G.Node
-	var hs []*G.Node
-	for _, x := range a.steps {
-		xz := b.addBias(b.mul(x, p(gruWz)), p(gruBz))
-		xr := b.addBias(b.mul(x, p(gruWr)), p(gruBr))
-		xn := b.addBias(b.mul(x, p(gruWn)), p(gruBn))
-		if h == nil {
-			z := b.unary(G.Sigmoid, xz)
-			r := b.unary(G.Sigmoid, xr)
-			// r ⊙ bhn: broadcast the [1, H] bias over the batch rows.
-			var rb *G.Node
-			if b.ok(r) {
-				rb = b.keep(G.BroadcastHadamardProd(r, p(gruBhn), nil, []byte{0}))
-			}
-			n := b.unary(G.Tanh, b.add(xn, rb))
-			h = b.sub(n, b.prod(z, n))
-		} else {
-			z := b.unary(G.Sigmoid, b.add(xz, b.mul(h, p(gruUz))))
-			r := b.unary(G.Sigmoid, b.add(xr, b.mul(h, p(gruUr))))
-			hn := b.addBias(b.mul(h, p(gruUn)), p(gruBhn))
-			n := b.unary(G.Tanh, b.add(xn, b.prod(r, hn)))
-			h = b.add(n, b.prod(z, b.sub(h, n)))
-		}
-		if l.spec.ReturnSequences {
-			hs = append(hs, h)
-		}
-	}
-	if l.spec.ReturnSequences {
-		return act{steps: hs}
-	}
-	return act{flat: h}
 }
 
 // lossAndGrad adds the target and loss-weight inputs, the loss and its

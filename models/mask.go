@@ -7,15 +7,15 @@ import "fmt"
 // A Dataset may give each sample's valid length in Lengths: sample i's
 // steps [0, Lengths[i]) are real and the rest are padding, whose values
 // are ignored (any finite values will do; zeros are usual). The fused
-// layers (rnn, lstm, alstm) do not update their state on padded steps, so
+// layers (gru, rnn, lstm, alstm) do not update their state on padded steps, so
 // their last output is the state after the last valid step, a
 // return_sequences output is zero on padded steps, and alstm attends over
 // the valid steps only. A padded sample therefore gives exactly the
 // output of the same sample cut to its length. Only models whose every
 // sequence-consuming layer is a fused recurrent layer, a text layer
 // (embedding, conv1d, the 1-D global poolings) or elementwise
-// (activations, dropout) accept lengths: a gru, or a dense layer applied
-// to a whole sequence, would see the padding.
+// (activations, dropout) accept lengths: a dense layer applied to a
+// whole sequence would see the padding.
 
 // checkLengths validates per-sample lengths for n samples; what names the
 // dataset in errors. nil is valid (every sample has all steps).
@@ -42,7 +42,7 @@ func (m *Model) checkLengths(what string, lengths []int, n int) error {
 		}
 		switch l.spec.Type {
 		case LayerEmbedding, LayerConv1D, LayerGlobalMaxPool1D, LayerGlobalAvgPool1D:
-		case LayerRNN, LayerLSTM, LayerALSTM, LayerReLU, LayerTanh, LayerSigmoid, LayerLeakyReLU, LayerDropout:
+		case LayerGRU, LayerRNN, LayerLSTM, LayerALSTM, LayerReLU, LayerTanh, LayerSigmoid, LayerLeakyReLU, LayerDropout:
 		default:
 			return fmt.Errorf("models: %s: lengths need fused recurrent layers, but layer %d (%s) reads the whole padded sequence: %w",
 				what, i, l.spec.Type, ErrDataShape)

@@ -16,6 +16,10 @@ func TestGradientCheckLengths(t *testing.T) {
 		{"rnn/sequences", Spec{Input: []int{4, 2}, Layers: []LayerSpec{{Type: LayerRNN, Units: 3, ReturnSequences: true}, {Type: LayerDense, Units: 2}}}},
 		{"stacked/alstm", Spec{Input: []int{4, 2}, Layers: []LayerSpec{
 			{Type: LayerLSTM, Units: 2, ReturnSequences: true}, {Type: LayerTanh}, {Type: LayerALSTM, Units: 2}, {Type: LayerDense, Units: 1}}}},
+		{"gru", Spec{Input: []int{4, 2}, Layers: []LayerSpec{{Type: LayerGRU, Units: 3}, {Type: LayerDense, Units: 1}}}},
+		{"gru/sequences", Spec{Input: []int{4, 2}, Layers: []LayerSpec{{Type: LayerGRU, Units: 3, ReturnSequences: true}, {Type: LayerDense, Units: 2}}}},
+		{"stacked/gru", Spec{Input: []int{4, 2}, Layers: []LayerSpec{
+			{Type: LayerGRU, Units: 2, ReturnSequences: true}, {Type: LayerDropout, Rate: 0.2}, {Type: LayerGRU, Units: 3}, {Type: LayerDense, Units: 1}}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -35,6 +39,9 @@ func TestPaddedEqualsUnpadded(t *testing.T) {
 		{"rnn_relu", []LayerSpec{{Type: LayerRNN, Units: 4, Activation: ActReLU}, {Type: LayerDense, Units: 1}}},
 		{"stacked", []LayerSpec{{Type: LayerLSTM, Units: 3, ReturnSequences: true}, {Type: LayerDropout, Rate: 0.3}, {Type: LayerRNN, Units: 4}}},
 		{"alstm", []LayerSpec{{Type: LayerALSTM, Units: 3}, {Type: LayerDense, Units: 1}}},
+		{"gru", []LayerSpec{{Type: LayerGRU, Units: 4}, {Type: LayerDense, Units: 2}}},
+		{"gru_into_gru", []LayerSpec{{Type: LayerGRU, Units: 3, ReturnSequences: true}, {Type: LayerGRU, Units: 2}}},
+		{"lstm_into_gru", []LayerSpec{{Type: LayerLSTM, Units: 3, ReturnSequences: true}, {Type: LayerGRU, Units: 4}, {Type: LayerDense, Units: 1}}},
 	}
 	const full, f = 7, 3
 	lengths := []int{7, 3, 1, 5}
@@ -68,7 +75,7 @@ func TestPaddedEqualsUnpadded(t *testing.T) {
 func TestLengthsErrors(t *testing.T) {
 	lstm, err := New(Spec{Input: []int{3, 2}, Layers: []LayerSpec{{Type: LayerLSTM, Units: 2}}}, 1)
 	require.NoError(t, err)
-	gru, err := New(gruSpec(3, 2, 2), 1)
+	dense, err := New(Spec{Input: []int{3, 2}, Layers: []LayerSpec{{Type: LayerTanh}, {Type: LayerDense, Units: 1}}}, 1)
 	require.NoError(t, err)
 	x := randomX(2, 6, 1)
 	cases := []struct {
@@ -80,7 +87,7 @@ func TestLengthsErrors(t *testing.T) {
 		{"too_long", lstm, []int{3, 4}, "lengths[1] = 4 not in [1, 3]"},
 		{"zero", lstm, []int{0, 1}, "lengths[0] = 0"},
 		{"count", lstm, []int{1}, "1 lengths for 2 samples"},
-		{"gru", gru, []int{1, 2}, "layer 0 (gru)"},
+		{"dense_over_sequence", dense, []int{1, 2}, "layer 1 (dense)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -113,8 +120,10 @@ func TestFitLengths(t *testing.T) {
 	require.NoError(t, err)
 	assert.Less(t, h.ValLoss[len(h.ValLoss)-1], 0.5*h.ValLoss[0])
 
-	gru, err := New(gruSpec(steps, 2, 2), 1)
+	gru, err := New(gruSpec(steps, 2, 8), 1)
 	require.NoError(t, err)
-	_, err = gru.Fit(t.Context(), d, TrainConfig{Epochs: 1, BatchSize: 32, Loss: LossMSE})
-	require.ErrorIs(t, err, ErrDataShape)
+	h, err = gru.Fit(t.Context(), d, TrainConfig{Epochs: 40, BatchSize: 32, Loss: LossMSE, Seed: 1, Validation: &d,
+		Optimizer: OptimizerConfig{LearningRate: 0.01}})
+	require.NoError(t, err)
+	assert.Less(t, h.ValLoss[len(h.ValLoss)-1], 0.5*h.ValLoss[0])
 }

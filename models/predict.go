@@ -103,7 +103,6 @@ func (m *Model) predict(x []float32, lengths []int, n int) ([]float32, error) {
 type Predictor struct {
 	layers  []predLayer
 	in, out int
-	maxGRU  int // largest GRU width
 	maxRec  int // largest fused recurrent layer scratch
 	pool    sync.Pool
 }
@@ -118,10 +117,9 @@ type predLayer struct {
 }
 
 // predScratch is one goroutine's scratch: an arena for activations, the
-// GRU gates and the max-pooling indices.
+// recurrent layers' state and gates, and the max-pooling indices.
 type predScratch struct {
 	ar  arena
-	g   []float32 // GRU gates: 5 × width
 	r   []float32 // fused recurrent layers' scratch
 	arg []int32
 }
@@ -163,7 +161,7 @@ func (m *Model) predictor(copyWeights bool) *Predictor {
 	p := &Predictor{in: m.Inputs(), out: m.Outputs()}
 	p.layers = m.predLayers(m.layers, copyWeights, p)
 	p.pool.New = func() any {
-		return &predScratch{g: make([]float32, 5*p.maxGRU), r: make([]float32, p.maxRec)}
+		return &predScratch{r: make([]float32, p.maxRec)}
 	}
 	return p
 }
@@ -185,9 +183,6 @@ func (m *Model) predLayers(layers []layerPlan, copyWeights bool, p *Predictor) [
 		pl.branch = m.predLayers(l.branch, copyWeights, p)
 		pl.shortcut = m.predLayers(l.shortcut, copyWeights, p)
 		out = append(out, pl)
-		if l.spec.Type == LayerGRU {
-			p.maxGRU = max(p.maxGRU, l.spec.Units)
-		}
 		p.maxRec = max(p.maxRec, recScratch(l))
 	}
 	return out
@@ -289,17 +284,17 @@ func (p *Predictor) run(layers []predLayer, cur []float32, steps int, s *predScr
 			}
 		case LayerDropout, LayerFlatten:
 			// identity in evaluation mode; flatten keeps the layout
-		case LayerGRU:
-			o := s.ar.alloc(l.plan.out.size())
-			gruForward(o, cur, l, s.g)
-			cur = o
-		case LayerRNN, LayerLSTM, LayerALSTM:
+		case LayerGRU, LayerRNN, LayerLSTM, LayerALSTM:
 			o := s.ar.alloc(l.plan.out.size())
 			n := l.plan.in[0]
 			if steps > 0 {
 				n = steps
 			}
-			recForward(o, cur, l, n, s.r)
+			if l.plan.spec.Type == LayerGRU {
+				gruForward(o, cur, l, n, s.r)
+			} else {
+				recForward(o, cur, l, n, s.r)
+			}
 			cur = o
 		case LayerEmbedding, LayerConv1D, LayerGlobalMaxPool1D, LayerGlobalAvgPool1D:
 			cur = p.textForward(l, cur, steps, s)
@@ -365,21 +360,27 @@ func vecMat(dst, x, w []float32) {
 func sigmoid32(v float32) float32 { return float32(1 / (1 + math.Exp(-float64(v)))) }
 
 // gruForward runs a GRU layer over one sample x ([steps, features]) into
-// dst ([units] or [steps, units]); g is scratch of at least 5×units.
-func gruForward(dst, x []float32, l predLayer, g []float32) {
-	steps, f, hw := l.plan.in[0], l.plan.in[1], l.plan.spec.Units
+// dst ([units] or [steps, units]), using the first n steps only (0 < n <=
+// steps; padded steps keep the state and output zeros); g is scratch of
+// at least 5×units.
+func gruForward(dst, x []float32, l predLayer, n int, g []float32) {
+	f, hw := l.plan.in[1], l.plan.spec.Units
 	w := l.w
-	h, z, r, n, hn := g[0:hw], g[hw:2*hw], g[2*hw:3*hw], g[3*hw:4*hw], g[4*hw:5*hw]
+	seq := l.plan.spec.ReturnSequences
+	h, z, r, c, hn := g[0:hw], g[hw:2*hw], g[2*hw:3*hw], g[3*hw:4*hw], g[4*hw:5*hw]
 	clear(h)
-	for t := 0; t < steps; t++ {
+	if seq {
+		clear(dst)
+	}
+	for t := 0; t < n; t++ {
 		xt := x[t*f : (t+1)*f]
 		copy(z, w[gruBz])
 		copy(r, w[gruBr])
-		copy(n, w[gruBn])
+		copy(c, w[gruBn])
 		copy(hn, w[gruBhn])
 		vecMat(z, xt, w[gruWz])
 		vecMat(r, xt, w[gruWr])
-		vecMat(n, xt, w[gruWn])
+		vecMat(c, xt, w[gruWn])
 		if t > 0 {
 			vecMat(z, h, w[gruUz])
 			vecMat(r, h, w[gruUr])
@@ -388,14 +389,14 @@ func gruForward(dst, x []float32, l predLayer, g []float32) {
 		for j := range h {
 			zj := sigmoid32(z[j])
 			rj := sigmoid32(r[j])
-			nj := float32(math.Tanh(float64(n[j] + rj*hn[j])))
+			nj := float32(math.Tanh(float64(c[j] + rj*hn[j])))
 			h[j] = nj + zj*(h[j]-nj)
 		}
-		if l.plan.spec.ReturnSequences {
+		if seq {
 			copy(dst[t*hw:(t+1)*hw], h)
 		}
 	}
-	if !l.plan.spec.ReturnSequences {
+	if !seq {
 		copy(dst, h)
 	}
 }

@@ -40,9 +40,7 @@ func isRecurrent(typ string) bool {
 }
 
 // isFused reports whether a layer type runs as one fused sequence op.
-func isFused(typ string) bool {
-	return typ == LayerRNN || typ == LayerLSTM || typ == LayerALSTM
-}
+func isFused(typ string) bool { return isRecurrent(typ) }
 
 // gateCount is the number of gate blocks of a fused layer's kernels.
 func gateCount(typ string) int {
@@ -117,10 +115,14 @@ func (m *Model) initRecurrent(l layerPlan, rng *rand.Rand) {
 }
 
 // recScratch is the Predictor scratch a fused layer needs: gates, state,
-// cell, and for alstm every step's state and score.
+// cell, and for alstm every step's state and score; for gru the state,
+// the three gates and h·Un + bhn.
 func recScratch(l layerPlan) int {
 	if !isFused(l.spec.Type) {
 		return 0
+	}
+	if l.spec.Type == LayerGRU {
+		return 5 * l.spec.Units
 	}
 	steps, h, g := l.in[0], l.spec.Units, gateCount(l.spec.Type)
 	return g*h + 3*h + steps*h + steps

@@ -367,94 +367,6 @@ func (op *unpackOp) Do(vs ...G.Value) (G.Value, error) {
 	return nil, fmt.Errorf("models: %s: unsupported dtype %T", op, vs[0].Data())
 }
 
-// colsOp copies the columns [off, off+width) of a [B, N] matrix; the
-// builder uses it to split a sequence into steps for the gru layer.
-type colsOp struct {
-	batch, n, off, width int
-}
-
-func (op *colsOp) Arity() int { return 1 }
-func (op *colsOp) Type() hm.Type {
-	t := matType()
-	return hm.NewFnType(t, t)
-}
-func (op *colsOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
-	return tensor.Shape{op.batch, op.width}, nil
-}
-func (op *colsOp) ReturnsPtr() bool      { return false }
-func (op *colsOp) CallsExtern() bool     { return false }
-func (op *colsOp) OverwritesInput() int  { return -1 }
-func (op *colsOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
-func (op *colsOp) Hashcode() uint32      { return opHash(op) }
-func (op *colsOp) String() string {
-	return fmt.Sprintf("cols(%d,%d,%d,%d)", op.batch, op.n, op.off, op.width)
-}
-
-func (op *colsOp) Do(vs ...G.Value) (G.Value, error) {
-	switch d := vs[0].Data().(type) {
-	case []float32:
-		return newValue(copyCols(d, op.batch, op.n, op.off, op.width), op.batch, op.width), nil
-	case []float64:
-		return newValue(copyCols(d, op.batch, op.n, op.off, op.width), op.batch, op.width), nil
-	}
-	return nil, fmt.Errorf("models: %s: unsupported dtype %T", op, vs[0].Data())
-}
-
-func copyCols[T float](d []T, batch, n, off, width int) []T {
-	out := make([]T, batch*width)
-	for b := 0; b < batch; b++ {
-		copy(out[b*width:(b+1)*width], d[b*n+off:])
-	}
-	return out
-}
-
-func (op *colsOp) DiffWRT(int) []bool { return []bool{true} }
-
-func (op *colsOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	n, err := G.ApplyOp(&colsGradOp{cols: *op}, grad)
-	if err != nil {
-		return nil, err
-	}
-	return G.Nodes{n}, nil
-}
-
-// colsGradOp scatters a [B, width] gradient into zeros [B, N].
-type colsGradOp struct{ cols colsOp }
-
-func (op *colsGradOp) Arity() int { return 1 }
-func (op *colsGradOp) Type() hm.Type {
-	t := matType()
-	return hm.NewFnType(t, t)
-}
-func (op *colsGradOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
-	return tensor.Shape{op.cols.batch, op.cols.n}, nil
-}
-func (op *colsGradOp) ReturnsPtr() bool      { return false }
-func (op *colsGradOp) CallsExtern() bool     { return false }
-func (op *colsGradOp) OverwritesInput() int  { return -1 }
-func (op *colsGradOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
-func (op *colsGradOp) Hashcode() uint32      { return opHash(op) }
-func (op *colsGradOp) String() string        { return "grad·" + op.cols.String() }
-
-func (op *colsGradOp) Do(vs ...G.Value) (G.Value, error) {
-	c := op.cols
-	switch d := vs[0].Data().(type) {
-	case []float32:
-		return newValue(scatterCols(d, c.batch, c.n, c.off, c.width), c.batch, c.n), nil
-	case []float64:
-		return newValue(scatterCols(d, c.batch, c.n, c.off, c.width), c.batch, c.n), nil
-	}
-	return nil, fmt.Errorf("models: %s: unsupported dtype %T", op, vs[0].Data())
-}
-
-func scatterCols[T float](d []T, batch, n, off, width int) []T {
-	out := make([]T, batch*n)
-	for b := 0; b < batch; b++ {
-		copy(out[b*n+off:b*n+off+width], d[b*width:(b+1)*width])
-	}
-	return out
-}
-
 // fused builds an rnn, lstm or alstm layer on the sequence a.
 func (b *builder) fused(a act, l layerPlan) act {
 	x := b.asFlat(a)
@@ -481,18 +393,4 @@ func (b *builder) fused(a act, l layerPlan) act {
 		return act{seq: out, seqSteps: d.steps}
 	}
 	return act{flat: out}
-}
-
-// asSteps returns a's steps as separate [batch, features] nodes.
-func (b *builder) asSteps(a act) []*G.Node {
-	if a.seq == nil || !b.ok(a.seq) {
-		return a.steps
-	}
-	shp := a.seq.Shape()
-	w := shp[1] / a.seqSteps
-	out := make([]*G.Node, a.seqSteps)
-	for t := range out {
-		out[t] = b.keep(G.ApplyOp(&colsOp{batch: shp[0], n: shp[1], off: t * w, width: w}, a.seq))
-	}
-	return out
 }

@@ -30,11 +30,17 @@ func TestGradientCheckRecurrent(t *testing.T) {
 		{"gru_into_lstm", seq(
 			LayerSpec{Type: LayerGRU, Units: 3, ReturnSequences: true},
 			LayerSpec{Type: LayerLSTM, Units: 2}, LayerSpec{Type: LayerDense, Units: 1}), LossMSE, 0},
+		{"lstm_into_gru", seq(
+			LayerSpec{Type: LayerLSTM, Units: 3, ReturnSequences: true},
+			LayerSpec{Type: LayerGRU, Units: 2}, LayerSpec{Type: LayerDense, Units: 1}), LossMSE, 0},
 		{"alstm", seq(LayerSpec{Type: LayerALSTM, Units: 3}, LayerSpec{Type: LayerDense, Units: 1}), LossMSE, 0},
 		// 40 rows split the batch over two goroutines.
 		{"large_batch/lstm_stacked", seq(
 			LayerSpec{Type: LayerLSTM, Units: 2, ReturnSequences: true},
 			LayerSpec{Type: LayerALSTM, Units: 2}, LayerSpec{Type: LayerDense, Units: 1}), LossMSE, 40},
+		{"large_batch/gru_stacked", seq(
+			LayerSpec{Type: LayerGRU, Units: 2, ReturnSequences: true},
+			LayerSpec{Type: LayerGRU, Units: 2}, LayerSpec{Type: LayerDense, Units: 1}), LossMSE, 40},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -57,6 +63,8 @@ func TestPredictorParityRecurrent(t *testing.T) {
 		{"lstm/stacked", Spec{Input: []int{5, 3}, Layers: []LayerSpec{
 			{Type: LayerLSTM, Units: 4, ReturnSequences: true}, {Type: LayerTanh}, {Type: LayerLSTM, Units: 3}, {Type: LayerDense, Units: 2}}}},
 		{"alstm", Spec{Input: []int{6, 2}, Layers: []LayerSpec{{Type: LayerALSTM, Units: 5}, {Type: LayerDense, Units: 1}}}},
+		{"lstm_into_gru/sequences", Spec{Input: []int{5, 3}, Layers: []LayerSpec{
+			{Type: LayerLSTM, Units: 4, ReturnSequences: true}, {Type: LayerGRU, Units: 9, ReturnSequences: true}, {Type: LayerDense, Units: 2}}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -157,3 +157,27 @@ func TestLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+// testdata/gru_v1 holds a stacked GRU model (gru 5 with return_sequences
+// → gru 4 → dense 2) saved by the unrolled GRU that preceded the fused
+// one, with its predictions for three samples in the meta "x" and "y".
+// The fused layer keeps the weight names and shapes, so the model loads
+// as is and predicts the same.
+func TestLoadUnrolledGRUModel(t *testing.T) {
+	m, meta, err := Load(filepath.Join("testdata", "gru_v1"))
+	require.NoError(t, err)
+	var x, want []float32
+	require.NoError(t, json.Unmarshal(meta["x"], &x))
+	require.NoError(t, json.Unmarshal(meta["y"], &want))
+	n := len(x) / m.Inputs()
+	require.Equal(t, 3, n)
+	got, err := m.Predict(x, n)
+	require.NoError(t, err)
+	gotP, err := m.Predictor().Predict(nil, x)
+	require.NoError(t, err)
+	require.Len(t, got, len(want))
+	for i := range want {
+		assert.InDelta(t, want[i], got[i], 1e-5, "graph output %d", i)
+		assert.InDelta(t, want[i], gotP[i], 1e-5, "predictor output %d", i)
+	}
+}

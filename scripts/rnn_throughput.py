@@ -1,15 +1,15 @@
 #!/usr/bin/python3
 """Side-by-side training throughput: deepfin vs PyTorch on row-by-row MNIST.
 
-Runs the same model (LSTM(128) -> linear(10) by default, or the ReLU
-RNN(256)), batch 64, SGD lr 0.01 momentum 0.9, softmax cross-entropy, on
+Runs the same model (LSTM(128) -> linear(10) by default, the ReLU
+RNN(256), or GRU(128)), batch 64, SGD lr 0.01 momentum 0.9, softmax cross-entropy, on
 the first batches*64 MNIST training images, alternating deepfin and
 PyTorch rounds so that both see the same machine load. Prints sequences
 per second of each round, the medians and their ratio (deepfin/PyTorch).
 
 Usage (from the repository root; needs Debian's python3-torch):
 
-    /usr/bin/python3 scripts/rnn_throughput.py [--model lstm|rnn] [--batches 20] [--rounds 3]
+    /usr/bin/python3 scripts/rnn_throughput.py [--model lstm|rnn|gru] [--batches 20] [--rounds 3]
 """
 import argparse
 import gzip
@@ -52,6 +52,9 @@ class Net(torch.nn.Module):
         if kind == "lstm":
             self.rnn = torch.nn.LSTM(28, 128, batch_first=True)
             width = 128
+        elif kind == "gru":
+            self.rnn = torch.nn.GRU(28, 128, batch_first=True)
+            width = 128
         else:
             self.rnn = torch.nn.RNN(28, 256, nonlinearity="relu", batch_first=True)
             width = 256
@@ -92,6 +95,8 @@ def deepfin_round(binary, kind, data, batches, seed):
     args = [binary, "bench", "rnn", "--data", data, "--batches", str(batches), "--json", "--seed", str(seed)]
     if kind == "lstm":
         args += ["--model", "lstm", "--units", "128"]
+    elif kind == "gru":
+        args += ["--model", "gru", "--units", "128"]
     else:
         args += ["--model", "rnn", "--units", "256", "--activation", "relu"]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
@@ -100,7 +105,7 @@ def deepfin_round(binary, kind, data, batches, seed):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default="lstm", choices=["lstm", "rnn"])
+    ap.add_argument("--model", default="lstm", choices=["lstm", "rnn", "gru"])
     ap.add_argument("--batches", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--data", default=os.path.join("..", "shared", "data", "mnist"))
