@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -14,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/deepfin/deepfin/internal/atomicfile"
-	"github.com/deepfin/deepfin/internal/idx"
 	"github.com/deepfin/deepfin/models"
+	"github.com/deepfin/deepfin/vision"
 )
 
 // newBenchCmd groups the benchmark sub-commands.
@@ -255,28 +254,23 @@ func accuracy(m *models.Model, d models.Dataset) (float64, error) {
 // 28 rows of 28 pixels in [0, 1] with class-index targets; n > 0 keeps the
 // first n images.
 func loadRowMNIST(dir, split string, n int) (models.Dataset, error) {
-	im, err := idx.ReadImages(filepath.Join(dir, split+"-images-idx3-ubyte.gz"))
+	im, err := vision.LoadMNISTSplit(dir, split, 0, 1) // pixels scaled to [0, 1]
 	if err != nil {
 		return models.Dataset{}, fmt.Errorf("bench rnn: %w", err)
 	}
-	labels, err := idx.ReadLabels(filepath.Join(dir, split+"-labels-idx1-ubyte.gz"))
-	if err != nil {
-		return models.Dataset{}, fmt.Errorf("bench rnn: %w", err)
+	if im.C != 1 || im.H != 28 || im.W != 28 {
+		return models.Dataset{}, fmt.Errorf("bench rnn: %s: images of %d×%d×%d, want 1×28×28", split, im.C, im.H, im.W)
 	}
-	if im.Rows != 28 || im.Cols != 28 || len(labels) != im.N {
-		return models.Dataset{}, fmt.Errorf("bench rnn: %s: %d images of %d×%d and %d labels, want 28×28 and one label each", split, im.N, im.Rows, im.Cols, len(labels))
+	if n > 0 && n < im.N {
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		im = im.Subset(idx)
 	}
-	if n <= 0 || n > im.N {
-		n = im.N
-	}
-	d := models.Dataset{X: make([]float32, n*784), Y: make([]float32, n), N: n}
-	for i, p := range im.Pixels[:n*784] {
-		d.X[i] = float32(p) / 255
-	}
-	for i, l := range labels[:n] {
-		d.Y[i] = float32(l)
-	}
-	return d, nil
+	// One channel of 28 rows of 28 pixels is already 28 steps of 28
+	// inputs, time-major.
+	return im.Dataset(), nil
 }
 
 func saveJSON(path string, v any) error {

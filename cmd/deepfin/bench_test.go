@@ -63,5 +63,5 @@ func TestBenchRNNErrors(t *testing.T) {
 	assert.Contains(t, err.Error(), `--model "transformer"`)
 	_, err = benchRNNTest(t, "--data", t.TempDir())
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "train-images-idx3-ubyte.gz")
+	assert.Contains(t, err.Error(), "train-images-idx3-ubyte")
 }
