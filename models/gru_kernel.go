@@ -82,28 +82,7 @@ func (c *gruCell[T]) forward(out, x []T, ws [10][]T, seq bool) {
 	c.pack(ws)
 	parallelRows(c.batch, minParRows, func(b0, b1 int) { c.forwardRows(b0, b1, x) })
 
-	steps, h := c.steps, c.units
-	switch {
-	case seq && (c.lens == nil || c.lens.n == nil):
-		copy(out, c.hs)
-	case seq:
-		for b := 0; b < c.batch; b++ {
-			for t := 0; t < steps; t++ {
-				dst := out[(b*steps+t)*h : (b*steps+t+1)*h]
-				if c.lens.valid(b, t) {
-					copy(dst, c.hs[(b*steps+t)*h:])
-				} else {
-					clear(dst)
-				}
-			}
-		}
-	default:
-		// Padded steps carry the state, so the last row holds the state
-		// after the last valid step.
-		for b := 0; b < c.batch; b++ {
-			copy(out[b*h:(b+1)*h], c.hs[(b*steps+steps-1)*h:])
-		}
-	}
+	gatherStates(out, c.hs, c.batch, c.steps, c.units, c.lens, seq)
 }
 
 // forwardRows runs the recurrence for batch rows [b0, b1).

@@ -244,26 +244,7 @@ const minParRows = 16
 func (c *seqCell[T]) forward(out, x, w, u, bias []T, seq bool) {
 	parallelRows(c.batch, minParRows, func(b0, b1 int) { c.forwardRows(b0, b1, x, w, u, bias) })
 
-	T_, h := c.steps, c.units
-	switch {
-	case seq && (c.lens == nil || c.lens.n == nil):
-		copy(out, c.hs)
-	case seq:
-		for b := 0; b < c.batch; b++ {
-			for t := 0; t < T_; t++ {
-				dst := out[(b*T_+t)*h : (b*T_+t+1)*h]
-				if c.lens.valid(b, t) {
-					copy(dst, c.hs[(b*T_+t)*h:])
-				} else {
-					clear(dst)
-				}
-			}
-		}
-	default:
-		for b := 0; b < c.batch; b++ {
-			copy(out[b*h:(b+1)*h], c.hs[(b*T_+T_-1)*h:])
-		}
-	}
+	gatherStates(out, c.hs, c.batch, c.steps, c.units, c.lens, seq)
 }
 
 // forwardRows runs the recurrence for batch rows [b0, b1).
@@ -612,4 +593,31 @@ func (c *attnCell[T]) backward(gOut, hs, wa, va, dhs, dwa, dba, dva []T) {
 		}
 	}
 	blasGemm(false, true, bt, h, h, c.dz, h, wa, h, 1, dhs, h)
+}
+
+// gatherStates writes a recurrent layer's output from hs, every row's
+// state at every step ([B, T·H]): all of hs, with padded steps zeroed,
+// when seq is set, else each row's state at its last step [B, H]. Padded
+// steps carry the state forward, so the last step holds the state after
+// the last valid one.
+func gatherStates[T float](out, hs []T, batch, steps, h int, lens *seqLens, seq bool) {
+	switch {
+	case seq && (lens == nil || lens.n == nil):
+		copy(out, hs)
+	case seq:
+		for b := 0; b < batch; b++ {
+			for t := 0; t < steps; t++ {
+				dst := out[(b*steps+t)*h : (b*steps+t+1)*h]
+				if lens.valid(b, t) {
+					copy(dst, hs[(b*steps+t)*h:])
+				} else {
+					clear(dst)
+				}
+			}
+		}
+	default:
+		for b := 0; b < batch; b++ {
+			copy(out[b*h:(b+1)*h], hs[(b*steps+steps-1)*h:])
+		}
+	}
 }
