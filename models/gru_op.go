@@ -121,7 +121,7 @@ func (op *gruOp) DiffWRT(int) []bool {
 func (op *gruOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	sizes := op.inputShapes()
 	args := append(append(G.Nodes(nil), inputs...), grad)
-	packed, err := G.ApplyOp(&gruGradOp{fwd: op, total: totalSize(sizes)}, args...)
+	packed, err := G.ApplyOp(&gruGradOp{packedGrad: packedGrad{inputs: gruArity + 1, total: totalSize(sizes)}, fwd: op}, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -132,25 +132,10 @@ func (op *gruOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 // gradient; output the packed gradients of every input (x's is zero when
 // the forward op does not need it).
 type gruGradOp struct {
-	fwd   *gruOp
-	total int
+	packedGrad
+	fwd *gruOp
 }
 
-func (op *gruGradOp) Arity() int { return gruArity + 1 }
-func (op *gruGradOp) Type() hm.Type {
-	ts := make([]hm.Type, gruArity+2)
-	for i := range ts {
-		ts[i] = matType()
-	}
-	ts[gruArity+1] = vecType()
-	return hm.NewFnType(ts...)
-}
-func (op *gruGradOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
-	return tensor.Shape{op.total}, nil
-}
-func (op *gruGradOp) ReturnsPtr() bool      { return false }
-func (op *gruGradOp) CallsExtern() bool     { return false }
-func (op *gruGradOp) OverwritesInput() int  { return -1 }
 func (op *gruGradOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op *gruGradOp) Hashcode() uint32      { return opHash(op) }
 func (op *gruGradOp) String() string        { return "grad·" + op.fwd.String() }

@@ -120,7 +120,7 @@ func (op *seqOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 		{d.units, d.gates * d.units},
 		{1, d.gates * d.units},
 	}
-	packed, err := G.ApplyOp(&seqGradOp{fwd: op, total: totalSize(sizes)}, inputs[0], inputs[1], inputs[2], inputs[3], grad)
+	packed, err := G.ApplyOp(&seqGradOp{packedGrad: packedGrad{inputs: 5, total: totalSize(sizes)}, fwd: op}, inputs[0], inputs[1], inputs[2], inputs[3], grad)
 	if err != nil {
 		return nil, err
 	}
@@ -131,21 +131,10 @@ func (op *seqOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 // gradient; output the packed gradients of x, w, u, b (x's is zero when
 // the forward op does not need it).
 type seqGradOp struct {
-	fwd   *seqOp
-	total int
+	packedGrad
+	fwd *seqOp
 }
 
-func (op *seqGradOp) Arity() int { return 5 }
-func (op *seqGradOp) Type() hm.Type {
-	t := matType()
-	return hm.NewFnType(t, t, t, t, t, vecType())
-}
-func (op *seqGradOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
-	return tensor.Shape{op.total}, nil
-}
-func (op *seqGradOp) ReturnsPtr() bool      { return false }
-func (op *seqGradOp) CallsExtern() bool     { return false }
-func (op *seqGradOp) OverwritesInput() int  { return -1 }
 func (op *seqGradOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op *seqGradOp) Hashcode() uint32      { return opHash(op) }
 func (op *seqGradOp) String() string        { return "grad·" + op.fwd.String() }
@@ -252,7 +241,7 @@ func (op *attnOp) DiffWRT(int) []bool { return []bool{true, true, true, true} }
 func (op *attnOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	h := op.units
 	sizes := [][]int{{op.batch, op.steps * h}, {h, h}, {1, h}, {1, h}}
-	packed, err := G.ApplyOp(&attnGradOp{fwd: op, total: totalSize(sizes)}, inputs[0], inputs[1], inputs[2], inputs[3], grad)
+	packed, err := G.ApplyOp(&attnGradOp{packedGrad: packedGrad{inputs: 5, total: totalSize(sizes)}, fwd: op}, inputs[0], inputs[1], inputs[2], inputs[3], grad)
 	if err != nil {
 		return nil, err
 	}
@@ -262,21 +251,10 @@ func (op *attnOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 // attnGradOp is attnOp's derivative: inputs hs, wa, ba, va and the
 // output's gradient; output the packed gradients of hs, wa, ba, va.
 type attnGradOp struct {
-	fwd   *attnOp
-	total int
+	packedGrad
+	fwd *attnOp
 }
 
-func (op *attnGradOp) Arity() int { return 5 }
-func (op *attnGradOp) Type() hm.Type {
-	t := matType()
-	return hm.NewFnType(t, t, t, t, t, vecType())
-}
-func (op *attnGradOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
-	return tensor.Shape{op.total}, nil
-}
-func (op *attnGradOp) ReturnsPtr() bool      { return false }
-func (op *attnGradOp) CallsExtern() bool     { return false }
-func (op *attnGradOp) OverwritesInput() int  { return -1 }
 func (op *attnGradOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op *attnGradOp) Hashcode() uint32      { return opHash(op) }
 func (op *attnGradOp) String() string        { return "grad·" + op.fwd.String() }
@@ -394,3 +372,28 @@ func (b *builder) fused(a act, l layerPlan) act {
 	}
 	return act{flat: out}
 }
+
+// packedGrad holds what the derivative ops of the fused layers share: they
+// take their forward op's matrix inputs and the output's gradient, and
+// return every input's gradient packed into one vector of total values
+// (cut apart again by unpack).
+type packedGrad struct {
+	inputs int // matrix inputs, the output's gradient included
+	total  int
+}
+
+func (g packedGrad) Arity() int { return g.inputs }
+func (g packedGrad) Type() hm.Type {
+	ts := make([]hm.Type, g.inputs+1)
+	for i := range g.inputs {
+		ts[i] = matType()
+	}
+	ts[g.inputs] = vecType()
+	return hm.NewFnType(ts...)
+}
+func (g packedGrad) InferShape(...G.DimSizer) (tensor.Shape, error) {
+	return tensor.Shape{g.total}, nil
+}
+func (g packedGrad) ReturnsPtr() bool     { return false }
+func (g packedGrad) CallsExtern() bool    { return false }
+func (g packedGrad) OverwritesInput() int { return -1 }
