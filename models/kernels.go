@@ -56,6 +56,12 @@ func gemm[T float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, bet
 			}
 		}
 	}
+	// float32 products with b untransposed run on the AVX2/FMA
+	// micro-kernel when there is at least one 4×16 block.
+	if !tb && m >= 4 && n >= 16 && fast32[T]() {
+		sgemmN(ta, m, n, k, asF32(a), lda, asF32(b), ldb, asF32(c), ldc)
+		return
+	}
 	// Thin products (n small against k and m, as in the deep layers of a
 	// ResNet, whose feature maps are a few pixels) would make millions of
 	// calls on short vectors; they are reoriented on transposed copies so
@@ -156,6 +162,26 @@ func transposed[T float](x []T, ld, r, c int) []T {
 		}
 	}
 	return t
+}
+
+// transposeBlocked writes the transpose of src (rows×cols, row-major)
+// into dst (cols×rows) in 32×32 tiles, so that both sides are walked a
+// few cache lines at a time, with the row tiles split over the workers.
+func transposeBlocked[T float](dst, src []T, rows, cols int) {
+	const tile = 32
+	parFor((rows+tile-1)/tile, func(_, lo, hi int) {
+		for i0 := lo * tile; i0 < min(hi*tile, rows); i0 += tile {
+			i1 := min(i0+tile, rows)
+			for j0 := 0; j0 < cols; j0 += tile {
+				j1 := min(j0+tile, cols)
+				for i := i0; i < i1; i++ {
+					for j, v := range src[i*cols+j0 : i*cols+j1] {
+						dst[(j0+j)*rows+i] = v
+					}
+				}
+			}
+		}
+	})
 }
 
 // axpy adds alpha·x to y (equal lengths).

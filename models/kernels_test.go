@@ -87,3 +87,42 @@ func TestValidRange(t *testing.T) {
 		})
 	}
 }
+
+// TestConvKernels32 checks the float32 conv2d kernels (which run on the
+// AVX2 micro-kernel where available) against the float64 ones (plain
+// loops, gradient-checked elsewhere) on shapes with full 4×16 blocks and
+// ragged edges.
+func TestConvKernels32(t *testing.T) {
+	geoms := []convGeom{
+		{c: 3, h: 9, w: 9, f: 20, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, oh: 9, ow: 9},
+		{c: 5, h: 8, w: 7, f: 6, kh: 3, kw: 3, sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1, oh: 4, ow: 4},
+		{c: 16, h: 2, w: 2, f: 12, kh: 3, kw: 3, sh: 2, sw: 2, ph: 1, pw: 1, dh: 1, dw: 1, oh: 1, ow: 1},
+	}
+	for gi, g := range geoms {
+		const batch = 5
+		x32 := randomX(batch, g.inSize(), 1)
+		w32 := randomX(g.f, g.k(), 2)
+		b32 := randomX(1, g.f, 3)
+		dy32 := randomX(batch, g.outSize(), 4)
+		wide := func(v []float32) []float64 {
+			out := make([]float64, len(v))
+			for i, x := range v {
+				out[i] = float64(x)
+			}
+			return out
+		}
+		st32, st64 := &convState{g: g, batch: batch}, &convState{g: g, batch: batch}
+		y32, y64 := make([]float32, batch*g.outSize()), make([]float64, batch*g.outSize())
+		convFwdK[float32](st32)(y32, [][]float32{x32, w32, b32})
+		convFwdK[float64](st64)(y64, [][]float64{wide(x32), wide(w32), wide(b32)})
+		dw32, dw64 := make([]float32, g.f*g.k()), make([]float64, g.f*g.k())
+		convGradWK[float32](st32)(dw32, [][]float32{x32, dy32})
+		convGradWK[float64](st64)(dw64, [][]float64{wide(x32), wide(dy32)})
+		dx32, dx64 := make([]float32, batch*g.inSize()), make([]float64, batch*g.inSize())
+		convGradXK[float32](st32)(dx32, [][]float32{w32, dy32})
+		convGradXK[float64](st64)(dx64, [][]float64{wide(w32), wide(dy32)})
+		for name, p := range map[string][2][]float64{"y": {wide(y32), y64}, "dw": {wide(dw32), dw64}, "dx": {wide(dx32), dx64}} {
+			assert.InDeltaSlice(t, p[1], p[0], 1e-4, "geometry %d: %s", gi, name)
+		}
+	}
+}

@@ -165,15 +165,20 @@ func (b *builder) needGrad(x *G.Node) bool { return x != b.gr.inNode }
 
 // convState is the state a conv2d op shares with its gradient ops. The
 // batch is processed in a "wide" layout: the patch matrices of all
-// samples side by side, k × (batch·ohw), so that the matrix products run
-// over rows batch·ohw long instead of ohw (far fewer, longer axpy and dot
-// calls); outputs and output gradients are gathered into f × (batch·ohw)
-// to match.
+// samples side by side, k × (batch·ohw), so that every matrix product
+// runs over the whole batch at once (long rows for the micro-kernel);
+// outputs and output gradients are gathered into f × (batch·ohw) to
+// match. The products read b untransposed (the micro-kernel's layout):
+// the kernel gradient is computed as its transpose from a transposed
+// gather of the output gradient, and transposed back (one pass over
+// f·k values against f·k·batch·ohw multiply-adds).
 type convState struct {
 	g     convGeom
 	batch int
 	cols  any // k × (batch·ohw) patch matrices, kept for the kernel gradient
 	ycat  any // f × (batch·ohw) outputs or output gradients
+	dyT   any // (batch·ohw) × f output gradients, for the kernel gradient
+	dwT   any // k × f kernel gradient before its transpose
 	dcols any // k × (batch·ohw) patch gradients
 }
 
@@ -193,8 +198,14 @@ func convFwdK[T float](st *convState) func([]T, [][]T) {
 			for n := lo; n < hi; n++ {
 				im2col(cols[n*ohw:], ld, x[n*is:(n+1)*is], g)
 			}
-			c0 := lo * ohw
-			gemm(false, false, g.f, (hi-lo)*ohw, k, w, k, cols[c0:], ld, 0, ycat[c0:], ld)
+		})
+		// The product is split over the rows of w (in blocks of 4, the
+		// micro-kernel's height) so that every worker runs the full width.
+		parFor((g.f+3)/4, func(_, lo, hi int) {
+			f0, f1 := 4*lo, min(4*hi, g.f)
+			gemm(false, false, f1-f0, ld, k, w[f0*k:], k, cols, ld, 0, ycat[f0*ld:], ld)
+		})
+		parFor(st.batch, func(_, lo, hi int) {
 			for n := lo; n < hi; n++ {
 				for f := 0; f < g.f; f++ {
 					dst := y[n*os+f*ohw : n*os+(f+1)*ohw]
@@ -226,22 +237,37 @@ func gatherDY[T float](st *convState, dy []T) []T {
 	return ycat
 }
 
-// convGradWK: inputs x, dy; output dw = dy_wide · colsᵀ (f×k), split
-// over the rows of dw.
+// convGradWK: inputs x, dy; output dw (f×k), computed as its transpose
+// cols · dyᵀ (k × f) with dyᵀ gathered as (batch·ohw) × f, split over
+// the rows of cols.
 func convGradWK[T float](st *convState) func([]T, [][]T) {
 	return func(dw []T, in [][]T) {
 		g := st.g
-		k, ld := g.k(), st.batch*g.ohw()
-		dycat := gatherDY(st, in[1])
-		cols := scratch[T](&st.cols, k*ld)
-		parFor(g.f, func(_, lo, hi int) {
-			gemm(false, true, hi-lo, k, ld, dycat[lo*ld:], ld, cols, ld, 0, dw[lo*k:], k)
+		dy := in[1]
+		k, ohw, os := g.k(), g.ohw(), g.outSize()
+		ld := st.batch * ohw
+		dyT := scratch[T](&st.dyT, ld*g.f)
+		parFor(st.batch, func(_, lo, hi int) {
+			for n := lo; n < hi; n++ {
+				for f := 0; f < g.f; f++ {
+					for p, v := range dy[n*os+f*ohw : n*os+(f+1)*ohw] {
+						dyT[(n*ohw+p)*g.f+f] = v
+					}
+				}
+			}
 		})
+		cols := scratch[T](&st.cols, k*ld)
+		dwT := scratch[T](&st.dwT, k*g.f)
+		parFor((k+3)/4, func(_, lo, hi int) {
+			r0, r1 := 4*lo, min(4*hi, k)
+			gemm(false, false, r1-r0, g.f, ld, cols[r0*ld:], ld, dyT, g.f, 0, dwT[r0*g.f:], g.f)
+		})
+		transposeBlocked(dw, dwT, k, g.f)
 	}
 }
 
 // convGradXK: inputs w, dy; output dx (batch × c·h·w): col2im of
-// wᵀ·dy_wide, split over the samples.
+// wᵀ·dy_wide, the product split over the rows of wᵀ.
 func convGradXK[T float](st *convState) func([]T, [][]T) {
 	return func(dx []T, in [][]T) {
 		g := st.g
@@ -250,9 +276,11 @@ func convGradXK[T float](st *convState) func([]T, [][]T) {
 		ld := st.batch * ohw
 		dycat := gatherDY(st, in[1])
 		dcols := scratch[T](&st.dcols, k*ld)
+		parFor((k+3)/4, func(_, lo, hi int) {
+			r0, r1 := 4*lo, min(4*hi, k)
+			gemm(true, false, r1-r0, ld, g.f, w[r0:], k, dycat, ld, 0, dcols[r0*ld:], ld)
+		})
 		parFor(st.batch, func(_, lo, hi int) {
-			c0 := lo * ohw
-			gemm(true, false, k, (hi-lo)*ohw, g.f, w, k, dycat[c0:], ld, 0, dcols[c0:], ld)
 			for n := lo; n < hi; n++ {
 				d := dx[n*is : (n+1)*is]
 				clear(d)

@@ -11,11 +11,28 @@ const sgemmKBlock = 256
 // on 4×16 blocks and plain loops on the edges. Callers check
 // hasFMAKernel first.
 func sgemmNN(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	sgemmN(false, m, n, k, a, lda, b, ldb, c, ldc)
+}
+
+// sgemmTN is sgemmNN for Aᵀ·B, with A stored k×m.
+func sgemmTN(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	sgemmN(true, m, n, k, a, lda, b, ldb, c, ldc)
+}
+
+// sgemmN adds op(A)·B to C, op transposing A (stored k×m) when ta is set.
+func sgemmN(ta bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	if m == 0 || n == 0 || k == 0 {
 		return
 	}
-	// Bounds the kernel relies on (it reads and writes through pointers).
-	_ = a[(m-1)*lda+k-1]
+	// Bounds the kernel relies on (it reads and writes through pointers),
+	// and the strides of A: element (i, p) of op(A) is a[i·ai + p·ap].
+	ai, ap := lda, 1
+	if ta {
+		ai, ap = 1, lda
+		_ = a[(k-1)*lda+m-1]
+	} else {
+		_ = a[(m-1)*lda+k-1]
+	}
 	_ = b[(k-1)*ldb+n-1]
 	_ = c[(m-1)*ldc+n-1]
 	m4, n16 := m&^3, n&^15
@@ -23,7 +40,11 @@ func sgemmNN(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 		kc := min(sgemmKBlock, k-p0)
 		for j := 0; j < n16; j += 16 {
 			for i := 0; i < m4; i += 4 {
-				sgemm4x16(kc, &a[i*lda+p0], lda, &b[p0*ldb+j], ldb, &c[i*ldc+j], ldc)
+				if ta {
+					sgemm4x16T(kc, &a[p0*lda+i], lda, &b[p0*ldb+j], ldb, &c[i*ldc+j], ldc)
+				} else {
+					sgemm4x16(kc, &a[i*lda+p0], lda, &b[p0*ldb+j], ldb, &c[i*ldc+j], ldc)
+				}
 			}
 		}
 	}
@@ -32,7 +53,7 @@ func sgemmNN(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 		for i := 0; i < m; i++ {
 			crow := c[i*ldc : i*ldc+n]
 			for p := 0; p < k; p++ {
-				av := a[i*lda+p]
+				av := a[i*ai+p*ap]
 				brow := b[p*ldb : p*ldb+n]
 				for j := n16; j < n; j++ {
 					crow[j] += av * brow[j]
@@ -43,7 +64,7 @@ func sgemmNN(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 	for i := m4; i < m; i++ {
 		crow := c[i*ldc : i*ldc+n16]
 		for p := 0; p < k; p++ {
-			av := a[i*lda+p]
+			av := a[i*ai+p*ap]
 			if av == 0 {
 				continue
 			}

@@ -11,6 +11,12 @@ func hasFMAKernel() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
 //go:noescape
 func sgemm4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
 
+// sgemm4x16T is sgemm4x16 for Aᵀ: it adds Σ_p A[p, 0:4]ᵀ·B[p, 0:16] to
+// C[0:4, 0:16], A stored k×4 or wider. Implemented in sgemm_amd64.s.
+//
+//go:noescape
+func sgemm4x16T(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+
 // act8 computes dst[i] = a·σ(k·src[i]) + b for 8·n8 values from a
 // constant table (see sgemm_amd64.s). Implemented in assembly.
 //

@@ -1,78 +1,114 @@
 #include "textflag.h"
 
+// The 4×16 micro-kernels keep C's block in Y0–Y7 (two registers per
+// row), load 16 values of B's row p into Y8–Y9 and broadcast one value
+// of A per row of C. The macros below are their shared parts.
+
+// Loads the arguments (byte strides in R8, R9, R10) and zeroes Y0–Y7.
+#define GEMM_PROLOGUE \
+	MOVQ k+0(FP), CX \
+	MOVQ a+8(FP), SI \
+	MOVQ lda+16(FP), R8 \
+	MOVQ b+24(FP), DI \
+	MOVQ ldb+32(FP), R9 \
+	MOVQ c+40(FP), DX \
+	MOVQ ldc+48(FP), R10 \
+	SHLQ $2, R8 \
+	SHLQ $2, R9 \
+	SHLQ $2, R10 \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y1, Y1, Y1 \
+	VXORPS Y2, Y2, Y2 \
+	VXORPS Y3, Y3, Y3 \
+	VXORPS Y4, Y4, Y4 \
+	VXORPS Y5, Y5, Y5 \
+	VXORPS Y6, Y6, Y6 \
+	VXORPS Y7, Y7, Y7
+
+// Accumulates the row of B at DI times the four values of A at a0..a3.
+#define GEMM_STEP(a0, a1, a2, a3) \
+	VMOVUPS      (DI), Y8 \
+	VMOVUPS      32(DI), Y9 \
+	VBROADCASTSS a0, Y10 \
+	VFMADD231PS  Y8, Y10, Y0 \
+	VFMADD231PS  Y9, Y10, Y1 \
+	VBROADCASTSS a1, Y11 \
+	VFMADD231PS  Y8, Y11, Y2 \
+	VFMADD231PS  Y9, Y11, Y3 \
+	VBROADCASTSS a2, Y12 \
+	VFMADD231PS  Y8, Y12, Y4 \
+	VFMADD231PS  Y9, Y12, Y5 \
+	VBROADCASTSS a3, Y13 \
+	VFMADD231PS  Y8, Y13, Y6 \
+	VFMADD231PS  Y9, Y13, Y7
+
+// Adds Y0–Y7 to the 4×16 block of C at DX (rows R10 bytes apart).
+#define GEMM_STORE \
+	VADDPS  (DX), Y0, Y0 \
+	VMOVUPS Y0, (DX) \
+	VADDPS  32(DX), Y1, Y1 \
+	VMOVUPS Y1, 32(DX) \
+	ADDQ    R10, DX \
+	VADDPS  (DX), Y2, Y2 \
+	VMOVUPS Y2, (DX) \
+	VADDPS  32(DX), Y3, Y3 \
+	VMOVUPS Y3, 32(DX) \
+	ADDQ    R10, DX \
+	VADDPS  (DX), Y4, Y4 \
+	VMOVUPS Y4, (DX) \
+	VADDPS  32(DX), Y5, Y5 \
+	VMOVUPS Y5, 32(DX) \
+	ADDQ    R10, DX \
+	VADDPS  (DX), Y6, Y6 \
+	VMOVUPS Y6, (DX) \
+	VADDPS  32(DX), Y7, Y7 \
+	VMOVUPS Y7, 32(DX) \
+	VZEROUPPER
+
 // func sgemm4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
 //
 // C[0:4, 0:16] += A[0:4, 0:k] · B[0:k, 0:16], row-major with leading
 // dimensions lda, ldb, ldc (in elements). Needs AVX2 and FMA.
 TEXT ·sgemm4x16(SB), NOSPLIT, $0-56
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ lda+16(FP), R8
-	MOVQ b+24(FP), DI
-	MOVQ ldb+32(FP), R9
-	MOVQ c+40(FP), DX
-	MOVQ ldc+48(FP), R10
-	SHLQ $2, R8
-	SHLQ $2, R9
-	SHLQ $2, R10
+	GEMM_PROLOGUE
 	LEAQ (SI)(R8*1), R11
 	LEAQ (R11)(R8*1), R12
 	LEAQ (R12)(R8*1), R13
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
 	TESTQ CX, CX
 	JE    store
 
 loop:
-	VMOVUPS      (DI), Y8
-	VMOVUPS      32(DI), Y9
-	VBROADCASTSS (SI), Y10
-	VFMADD231PS  Y8, Y10, Y0
-	VFMADD231PS  Y9, Y10, Y1
-	VBROADCASTSS (R11), Y11
-	VFMADD231PS  Y8, Y11, Y2
-	VFMADD231PS  Y9, Y11, Y3
-	VBROADCASTSS (R12), Y12
-	VFMADD231PS  Y8, Y12, Y4
-	VFMADD231PS  Y9, Y12, Y5
-	VBROADCASTSS (R13), Y13
-	VFMADD231PS  Y8, Y13, Y6
-	VFMADD231PS  Y9, Y13, Y7
-	ADDQ         $4, SI
-	ADDQ         $4, R11
-	ADDQ         $4, R12
-	ADDQ         $4, R13
-	ADDQ         R9, DI
-	DECQ         CX
-	JNZ          loop
+	GEMM_STEP((SI), (R11), (R12), (R13))
+	ADDQ $4, SI
+	ADDQ $4, R11
+	ADDQ $4, R12
+	ADDQ $4, R13
+	ADDQ R9, DI
+	DECQ CX
+	JNZ  loop
 
 store:
-	VADDPS  (DX), Y0, Y0
-	VMOVUPS Y0, (DX)
-	VADDPS  32(DX), Y1, Y1
-	VMOVUPS Y1, 32(DX)
-	ADDQ    R10, DX
-	VADDPS  (DX), Y2, Y2
-	VMOVUPS Y2, (DX)
-	VADDPS  32(DX), Y3, Y3
-	VMOVUPS Y3, 32(DX)
-	ADDQ    R10, DX
-	VADDPS  (DX), Y4, Y4
-	VMOVUPS Y4, (DX)
-	VADDPS  32(DX), Y5, Y5
-	VMOVUPS Y5, 32(DX)
-	ADDQ    R10, DX
-	VADDPS  (DX), Y6, Y6
-	VMOVUPS Y6, (DX)
-	VADDPS  32(DX), Y7, Y7
-	VMOVUPS Y7, 32(DX)
-	VZEROUPPER
+	GEMM_STORE
+	RET
+
+// func sgemm4x16T(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
+//
+// C[0:4, 0:16] += Σ_p A[p, 0:4]ᵀ · B[p, 0:16]: sgemm4x16 with the four
+// values of A side by side in row p of A (stored k×4 or wider).
+TEXT ·sgemm4x16T(SB), NOSPLIT, $0-56
+	GEMM_PROLOGUE
+	TESTQ CX, CX
+	JE    storet
+
+loopt:
+	GEMM_STEP((SI), 4(SI), 8(SI), 12(SI))
+	ADDQ R8, SI
+	ADDQ R9, DI
+	DECQ CX
+	JNZ  loopt
+
+storet:
+	GEMM_STORE
 	RET
 
 // func act8(dst, src *float32, n8 int, tbl *float32)

@@ -8,26 +8,45 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestSgemmNN(t *testing.T) {
+func TestSgemmN(t *testing.T) {
 	if !hasFMAKernel() {
 		t.Skip("no AVX2/FMA on this machine")
 	}
-	cases := []struct{ m, n, k, pad int }{
-		{4, 16, 1, 0}, {8, 32, 300, 3}, {5, 17, 7, 1}, {3, 15, 2, 0}, {64, 512, 128, 5}, {13, 40, 600, 2},
+	cases := []struct {
+		ta           bool
+		m, n, k, pad int
+	}{
+		{false, 4, 16, 1, 0}, {false, 8, 32, 300, 3}, {false, 5, 17, 7, 1}, {false, 3, 15, 2, 0},
+		{false, 64, 512, 128, 5}, {false, 13, 40, 600, 2},
+		{true, 4, 16, 1, 0}, {true, 8, 32, 300, 3}, {true, 5, 17, 7, 1}, {true, 3, 15, 2, 0},
+		{true, 64, 512, 128, 5}, {true, 13, 40, 600, 2},
 	}
 	for _, c := range cases {
-		t.Run(fmt.Sprintf("%dx%dx%d", c.m, c.n, c.k), func(t *testing.T) {
+		t.Run(fmt.Sprintf("ta=%v/%dx%dx%d", c.ta, c.m, c.n, c.k), func(t *testing.T) {
 			lda, ldb, ldc := c.k+c.pad, c.n+c.pad, c.n+2*c.pad
-			a := randomX(c.m, lda, 1)
+			var a []float32
+			var at func(i, p int) float32
+			if c.ta { // A stored k×m
+				lda = c.m + c.pad
+				a = randomX(c.k, lda, 1)
+				at = func(i, p int) float32 { return a[p*lda+i] }
+			} else {
+				a = randomX(c.m, lda, 1)
+				at = func(i, p int) float32 { return a[i*lda+p] }
+			}
 			b := randomX(c.k, ldb, 2)
 			got := randomX(c.m, ldc, 3)
 			want := append([]float32(nil), got...)
-			sgemmNN(c.m, c.n, c.k, a, lda, b, ldb, got, ldc)
+			if c.ta {
+				sgemmTN(c.m, c.n, c.k, a, lda, b, ldb, got, ldc)
+			} else {
+				sgemmNN(c.m, c.n, c.k, a, lda, b, ldb, got, ldc)
+			}
 			for i := 0; i < c.m; i++ {
 				for j := 0; j < c.n; j++ {
 					var s float64
 					for p := 0; p < c.k; p++ {
-						s += float64(a[i*lda+p]) * float64(b[p*ldb+j])
+						s += float64(at(i, p)) * float64(b[p*ldb+j])
 					}
 					want[i*ldc+j] += float32(s)
 				}
