@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -323,6 +324,9 @@ type nlpScoreFlags struct {
 
 // scoredText is one row of nlp score's output.
 type scoredText struct {
+	// Line is the text's line in --input (1-based), or its position
+	// among the arguments.
+	Line  int                `json:"line"`
 	Text  string             `json:"text"`
 	Class string             `json:"class"`
 	Proba map[string]float64 `json:"proba"`
@@ -335,9 +339,12 @@ func newNLPScoreCmd() *cobra.Command {
 		Short: "Classify texts with a saved classifier",
 		Long: `Nlp score prints the predicted class and the class probabilities of each
 text given as an argument, or of each line of --input ("-" for standard
-input) when there are no arguments.`,
+input) when there are no arguments. Each row carries the line number (or
+argument position) of its text; blank lines are skipped and counted on
+standard error, and text that is not valid UTF-8 is an error naming its
+line.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runNLPScore(f, args, cmd.InOrStdin(), cmd.OutOrStdout())
+			return runNLPScore(f, args, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	fl := cmd.Flags()
@@ -347,30 +354,55 @@ input) when there are no arguments.`,
 	return cmd
 }
 
-func runNLPScore(f *nlpScoreFlags, texts []string, stdin io.Reader, stdout io.Writer) error {
+func runNLPScore(f *nlpScoreFlags, texts []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	c, err := nlp.LoadTextClassifier(f.model)
 	if err != nil {
 		return fmt.Errorf("nlp score: %w", err)
 	}
+	var lines []int
+	for i, t := range texts {
+		if !utf8.ValidString(t) {
+			return fmt.Errorf("nlp score: argument %d is not valid UTF-8", i+1)
+		}
+		if strings.TrimSpace(t) == "" {
+			return fmt.Errorf("nlp score: argument %d is blank", i+1)
+		}
+		lines = append(lines, i+1)
+	}
 	if len(texts) == 0 {
 		r := stdin
+		name := "standard input"
 		if f.input != "-" {
 			file, err := os.Open(f.input)
 			if err != nil {
 				return fmt.Errorf("nlp score: %w", err)
 			}
 			defer file.Close()
-			r = file
+			r, name = file, f.input
 		}
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64*1024), 16<<20)
-		for sc.Scan() {
-			if line := strings.TrimSpace(sc.Text()); line != "" {
+		blank := 0
+		for n := 1; sc.Scan(); n++ {
+			line := strings.TrimSpace(sc.Text())
+			switch {
+			case line == "":
+				blank++
+			case !utf8.ValidString(line):
+				return fmt.Errorf("nlp score: %s:%d: text is not valid UTF-8", name, n)
+			default:
 				texts = append(texts, line)
+				lines = append(lines, n)
 			}
 		}
 		if err := sc.Err(); err != nil {
-			return fmt.Errorf("nlp score: %s: %w", f.input, err)
+			return fmt.Errorf("nlp score: %s: %w", name, err)
+		}
+		if blank > 0 {
+			fmt.Fprintf(stderr, "nlp score: skipped %d blank lines of %s\n", blank, name)
+		}
+		if len(texts) == 0 {
+			return fmt.Errorf("nlp score: %s holds no text", name)
 		}
 	}
 	proba, err := c.PredictProba(texts)
@@ -381,7 +413,7 @@ func runNLPScore(f *nlpScoreFlags, texts []string, stdin io.Reader, stdout io.Wr
 	rows := make([]scoredText, len(texts))
 	for i, p := range proba {
 		best := 0
-		rows[i] = scoredText{Text: texts[i], Proba: map[string]float64{}}
+		rows[i] = scoredText{Line: lines[i], Text: texts[i], Proba: map[string]float64{}}
 		for k, v := range p {
 			rows[i].Proba[classes[k]] = v
 			if v > p[best] {
@@ -400,7 +432,7 @@ func runNLPScore(f *nlpScoreFlags, texts []string, stdin io.Reader, stdout io.Wr
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "class\t%s\ttext\n", strings.Join(classes, "\t"))
+	fmt.Fprintf(tw, "line\tclass\t%s\ttext\n", strings.Join(classes, "\t"))
 	for i, r := range rows {
 		var ps []string
 		for _, v := range proba[i] {
@@ -410,7 +442,7 @@ func runNLPScore(f *nlpScoreFlags, texts []string, stdin io.Reader, stdout io.Wr
 		if len([]rune(text)) > 70 {
 			text = string([]rune(text)[:67]) + "..."
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Class, strings.Join(ps, "\t"), text)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", r.Line, r.Class, strings.Join(ps, "\t"), text)
 	}
 	return tw.Flush()
 }

@@ -65,8 +65,8 @@ func TestNLPTrainEvalScore(t *testing.T) {
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	require.Len(t, lines, 3)
-	assert.True(t, strings.HasPrefix(lines[1], "positive"), lines[1])
-	assert.True(t, strings.HasPrefix(lines[2], "negative"), lines[2])
+	assert.Equal(t, []string{"1", "positive"}, strings.Fields(lines[1])[:2], lines[1])
+	assert.Equal(t, []string{"2", "negative"}, strings.Fields(lines[2])[:2], lines[2])
 
 	out, err = runCmd(t, "the board met.\n\nsales jumped.\n", "nlp", "score", "--model", dir, "--json")
 	require.NoError(t, err)
@@ -78,7 +78,15 @@ func TestNLPTrainEvalScore(t *testing.T) {
 	}
 	require.Len(t, rows, 2)
 	assert.Equal(t, "positive", rows[1].Class)
+	assert.Equal(t, []int{1, 3}, []int{rows[0].Line, rows[1].Line}, "rows keep their input lines across a blank one")
 	assert.InDelta(t, 1, rows[0].Proba["negative"]+rows[0].Proba["neutral"]+rows[0].Proba["positive"], 1e-9)
+
+	_, err = runCmd(t, "sales jumped.\nprofit \xff\xfe fell.\n", "nlp", "score", "--model", dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "standard input:2: text is not valid UTF-8")
+	_, err = runCmd(t, "\n \n", "nlp", "score", "--model", dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "holds no text")
 }
 
 func TestBenchText(t *testing.T) {
