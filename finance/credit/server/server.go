@@ -196,7 +196,7 @@ func (h *Handler) score(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, h.syntax(err, "", nil))
+		h.fail(w, h.syntax(err, "", false, nil))
 		return
 	}
 	var out any
@@ -219,7 +219,7 @@ func (h *Handler) score(w http.ResponseWriter, r *http.Request) {
 			idx := i
 			t, err := dec.Token()
 			if err != nil {
-				h.fail(w, h.syntax(err, "", &idx))
+				h.fail(w, h.syntax(err, "", false, &idx))
 				return
 			}
 			if t != json.Delim('{') {
@@ -235,7 +235,7 @@ func (h *Handler) score(w http.ResponseWriter, r *http.Request) {
 			batch.Results = append(batch.Results, res)
 		}
 		if _, err := dec.Token(); err != nil { // closing ]
-			h.fail(w, h.syntax(err, "", nil))
+			h.fail(w, h.syntax(err, "", false, nil))
 			return
 		}
 		if len(batch.Results) == 0 {
@@ -250,7 +250,7 @@ func (h *Handler) score(w http.ResponseWriter, r *http.Request) {
 	if _, err := dec.Token(); err != io.EOF {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			h.fail(w, h.syntax(err, "", nil))
+			h.fail(w, h.syntax(err, "", false, nil))
 			return
 		}
 		h.fail(w, badRequest("trailing data after the JSON value"))
@@ -272,15 +272,15 @@ func (h *Handler) one(dec *json.Decoder, idx *int) (Result, *requestError) {
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
-			return Result{}, h.syntax(err, last, idx)
+			return Result{}, h.syntax(err, last, true, idx)
 		}
 		key, ok := t.(string)
 		if !ok {
-			return Result{}, h.syntax(fmt.Errorf("object key is %s", tokenKind(t)), "", idx)
+			return Result{}, h.syntax(fmt.Errorf("object key is %s", tokenKind(t)), "", false, idx)
 		}
 		var v any
 		if err := dec.Decode(&v); err != nil {
-			return Result{}, h.syntax(err, key, idx)
+			return Result{}, h.syntax(err, key, false, idx)
 		}
 		if _, dup := in[key]; dup {
 			return Result{}, fieldFailure(idx, []*credit.FieldError{{Field: key, Err: errDuplicate}})
@@ -289,7 +289,7 @@ func (h *Handler) one(dec *json.Decoder, idx *int) (Result, *requestError) {
 		last = key
 	}
 	if _, err := dec.Token(); err != nil { // closing }
-		return Result{}, h.syntax(err, last, idx)
+		return Result{}, h.syntax(err, last, true, idx)
 	}
 	x, err := h.schema.ValidateApplicant(in)
 	if err != nil {
@@ -347,9 +347,9 @@ func fieldFailure(idx *int, fes []*credit.FieldError) *requestError {
 }
 
 // syntax converts a decoding error into a request error: 413 when the body
-// limit was hit, otherwise 400 naming the field whose value could not be
-// read (field may be empty).
-func (h *Handler) syntax(err error, field string, idx *int) *requestError {
+// limit was hit, otherwise 400 saying where the JSON broke: in the value
+// of field, or after it when after is set (field may be empty).
+func (h *Handler) syntax(err error, field string, after bool, idx *int) *requestError {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return &requestError{status: http.StatusRequestEntityTooLarge,
@@ -365,12 +365,16 @@ func (h *Handler) syntax(err error, field string, idx *int) *requestError {
 		msg = fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)
 	}
 	body := ErrorResponse{Field: field, Index: idx}
-	if field != "" {
-		fe := &credit.FieldError{Field: field, Err: fmt.Errorf("%w: %s", credit.ErrWrongType, msg)}
-		body.Error = fe.Error()
-		body.Errors = []Problem{{Field: field, Index: idx, Error: fe.Error()}}
-	} else {
+	switch {
+	case field == "":
 		body.Error = "server: " + msg
+	case after:
+		body.Error = fmt.Sprintf("server: after field %q: %s", field, msg)
+	default:
+		body.Error = fmt.Sprintf("server: in the value of field %q: %s", field, msg)
+	}
+	if field != "" {
+		body.Errors = []Problem{{Field: field, Index: idx, Error: body.Error}}
 	}
 	if idx != nil {
 		body.Error = fmt.Sprintf("applicant %d: %s", *idx, body.Error)
