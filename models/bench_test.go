@@ -116,3 +116,27 @@ func BenchmarkFitRowMNISTLSTM(b *testing.B) { benchFitClass(b, rowMNISTSpec(Laye
 func BenchmarkFitRowMNISTRNN(b *testing.B) {
 	benchFitClass(b, rowMNISTSpec(LayerRNN, 256, ActReLU), 640)
 }
+
+// BenchmarkPredictorRowLSTMText scores one 40-token sentence through
+// embedding(1000, 64) → LSTM(64) → dense 3, the text classifier's shape.
+func BenchmarkPredictorRowLSTMText(b *testing.B) {
+	spec := Spec{Input: []int{40}, Layers: []LayerSpec{
+		{Type: LayerEmbedding, Vocab: 1000, Units: 64}, {Type: LayerLSTM, Units: 64}, {Type: LayerDense, Units: 3},
+	}}
+	m, err := New(spec, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := m.Predictor()
+	x := make([]float32, 40)
+	for i := range x {
+		x[i] = float32((i * 37) % 1000)
+	}
+	dst := make([]float32, 3)
+	b.ReportAllocs()
+	for b.Loop() {
+		if dst, err = p.Predict(dst, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

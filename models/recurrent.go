@@ -150,22 +150,23 @@ func recForward(dst, x []float32, l predLayer, n int, s []float32) {
 		copy(a, l.w[recB])
 		vecMat(a, x[t*f:(t+1)*f], l.w[recW])
 		vecMat(a, h, l.w[recU])
-		if g == 1 {
+		switch {
+		case g == 1 && relu:
 			for j, v := range a {
-				if relu {
-					h[j] = max(v, 0)
-				} else {
-					h[j] = float32(math.Tanh(float64(v)))
-				}
+				h[j] = max(v, 0)
 			}
-		} else {
+		case g == 1:
+			tanhVec(h, a)
+		default: // gates i, f, g, o; the same float32 activations as training
+			sigmoidVec(a[:2*hw], a[:2*hw])
+			tanhVec(a[2*hw:3*hw], a[2*hw:3*hw])
+			sigmoidVec(a[3*hw:], a[3*hw:])
+			for j := range c {
+				c[j] = a[hw+j]*c[j] + a[j]*a[2*hw+j]
+			}
+			tanhVec(tmp, c)
 			for j := range h {
-				i := sigmoid32(a[j])
-				fg := sigmoid32(a[hw+j])
-				cg := float32(math.Tanh(float64(a[2*hw+j])))
-				o := sigmoid32(a[3*hw+j])
-				c[j] = fg*c[j] + i*cg
-				h[j] = o * float32(math.Tanh(float64(c[j])))
+				h[j] = a[3*hw+j] * tmp[j]
 			}
 		}
 		if seq {

@@ -17,6 +17,18 @@ func sgemm4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc 
 //go:noescape
 func sgemm4x16T(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
 
+// sgemv32 adds Σ_p x[p]·W[p, 0:32] to y[0:32] for k values of x (W
+// row-major, leading dimension ldw in elements). Implemented in
+// sgemm_amd64.s.
+//
+//go:noescape
+func sgemv32(k int, x *float32, w *float32, ldw int, y *float32)
+
+// sgemv8 is sgemv32 for 8 columns. Implemented in sgemm_amd64.s.
+//
+//go:noescape
+func sgemv8(k int, x *float32, w *float32, ldw int, y *float32)
+
 // act8 computes dst[i] = a·σ(k·src[i]) + b for 8·n8 values from a
 // constant table (see sgemm_amd64.s). Implemented in assembly.
 //

@@ -111,6 +111,82 @@ storet:
 	GEMM_STORE
 	RET
 
+// Loads the arguments of sgemv32 and sgemv8 (the byte stride of W in R9).
+#define GEMV_PROLOGUE \
+	MOVQ k+0(FP), CX \
+	MOVQ x+8(FP), SI \
+	MOVQ w+16(FP), DI \
+	MOVQ ldw+24(FP), R9 \
+	MOVQ y+32(FP), DX \
+	SHLQ $2, R9
+
+// func sgemv32(k int, x *float32, w *float32, ldw int, y *float32)
+//
+// y[0:32] += Σ_p x[p]·W[p, 0:32], W row-major with leading dimension
+// ldw (elements): four independent accumulator chains of 8 columns.
+TEXT ·sgemv32(SB), NOSPLIT, $0-40
+	GEMV_PROLOGUE
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VMOVUPS 64(DX), Y2
+	VMOVUPS 96(DX), Y3
+	TESTQ  CX, CX
+	JE     gv32done
+
+gv32loop:
+	VBROADCASTSS (SI), Y8
+	VFMADD231PS  (DI), Y8, Y0
+	VFMADD231PS  32(DI), Y8, Y1
+	VFMADD231PS  64(DI), Y8, Y2
+	VFMADD231PS  96(DI), Y8, Y3
+	ADDQ         $4, SI
+	ADDQ         R9, DI
+	DECQ         CX
+	JNZ          gv32loop
+
+gv32done:
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VZEROUPPER
+	RET
+
+// func sgemv8(k int, x *float32, w *float32, ldw int, y *float32)
+//
+// y[0:8] += Σ_p x[p]·W[p, 0:8], with two accumulator chains (even and
+// odd p).
+TEXT ·sgemv8(SB), NOSPLIT, $0-40
+	GEMV_PROLOGUE
+	VMOVUPS (DX), Y0
+	VXORPS Y1, Y1, Y1
+	CMPQ   CX, $2
+	JL     gv8tail
+
+gv8loop:
+	VBROADCASTSS (SI), Y8
+	VFMADD231PS  (DI), Y8, Y0
+	ADDQ         R9, DI
+	VBROADCASTSS 4(SI), Y9
+	VFMADD231PS  (DI), Y9, Y1
+	ADDQ         R9, DI
+	ADDQ         $8, SI
+	SUBQ         $2, CX
+	CMPQ         CX, $2
+	JGE          gv8loop
+
+gv8tail:
+	TESTQ CX, CX
+	JE    gv8done
+	VBROADCASTSS (SI), Y8
+	VFMADD231PS  (DI), Y8, Y0
+
+gv8done:
+	VADDPS  Y1, Y0, Y0
+	VMOVUPS Y0, (DX)
+	VZEROUPPER
+	RET
+
 // func act8(dst, src *float32, n8 int, tbl *float32)
 //
 // dst[i] = a·σ(k·src[i]) + b for 8·n8 values, with e^x from the same

@@ -87,3 +87,24 @@ func TestAffineSigmoid(t *testing.T) {
 		require.InDelta(t, math.Tanh(float64(v)), float64(got[i]), 2e-6, "tanh(%g)", v)
 	}
 }
+
+func TestVecMat(t *testing.T) {
+	for _, c := range []struct{ k, n int }{{1, 1}, {3, 7}, {5, 8}, {64, 256}, {7, 43}, {200, 32}, {2, 72}} {
+		x := randomX(1, c.k, 1)
+		x[0] = 0 // the Go tail skips zeros; the kernels must agree
+		w := randomX(c.k, c.n, 2)
+		got := randomX(1, c.n, 3)
+		want := append([]float32(nil), got...)
+		vecMat(got, x, w)
+		for j := range want {
+			var s float64
+			for p := 0; p < c.k; p++ {
+				s += float64(x[p]) * float64(w[p*c.n+j])
+			}
+			want[j] += float32(s)
+		}
+		for j := range want {
+			require.InDelta(t, want[j], got[j], 1e-4*float64(c.k+1), "k=%d n=%d column %d", c.k, c.n, j)
+		}
+	}
+}
