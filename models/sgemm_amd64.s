@@ -65,6 +65,15 @@
 	VMOVUPS Y7, 32(DX) \
 	VZEROUPPER
 
+// Loads the arguments of sgemv32 and sgemv8 (the byte stride of W in R9).
+#define GEMV_PROLOGUE \
+	MOVQ k+0(FP), CX \
+	MOVQ x+8(FP), SI \
+	MOVQ w+16(FP), DI \
+	MOVQ ldw+24(FP), R9 \
+	MOVQ y+32(FP), DX \
+	SHLQ $2, R9
+
 // func sgemm4x16(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int)
 //
 // C[0:4, 0:16] += A[0:4, 0:k] · B[0:k, 0:16], row-major with leading
@@ -110,15 +119,6 @@ loopt:
 storet:
 	GEMM_STORE
 	RET
-
-// Loads the arguments of sgemv32 and sgemv8 (the byte stride of W in R9).
-#define GEMV_PROLOGUE \
-	MOVQ k+0(FP), CX \
-	MOVQ x+8(FP), SI \
-	MOVQ w+16(FP), DI \
-	MOVQ ldw+24(FP), R9 \
-	MOVQ y+32(FP), DX \
-	SHLQ $2, R9
 
 // func sgemv32(k int, x *float32, w *float32, ldw int, y *float32)
 //
