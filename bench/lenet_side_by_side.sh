@@ -11,18 +11,20 @@
 # would flatter the ratio. Set OMP_WAIT_POLICY=ACTIVE to see that.
 #
 # Usage (from the repository root): bench/lenet_side_by_side.sh [steps] [rounds]
+# MODEL=resnet18 compares ResNet-18 (ImageNet stem, 28×28) instead.
 set -eu
 STEPS=${1:-200}
 ROUNDS=${2:-3}
 THREADS=${THREADS:-2}
+MODEL=${MODEL:-lenet}
 DATA=${DATA:-../shared/data/mnist}
 BIN=$(mktemp -d)/lenet
 trap 'rm -rf "$(dirname "$BIN")"' EXIT
 go build -o "$BIN" ./bench/lenet
 OUT=$(mktemp)
 for r in $(seq "$ROUNDS"); do
-	OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} /usr/bin/python3 bench/lenet_torch.py --data "$DATA" --steps "$STEPS" --threads "$THREADS" | tee -a "$OUT"
-	"$BIN" -data "$DATA" -steps "$STEPS" -threads "$THREADS" | tee -a "$OUT"
+	OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} /usr/bin/python3 bench/lenet_torch.py --model "$MODEL" --data "$DATA" --steps "$STEPS" --threads "$THREADS" | tee -a "$OUT"
+	"$BIN" -model "$MODEL" -data "$DATA" -steps "$STEPS" -threads "$THREADS" | tee -a "$OUT"
 done
 /usr/bin/python3 - "$OUT" <<'PY'
 import json, statistics, sys

@@ -1,7 +1,7 @@
-// Command lenet measures deepfin's LeNet-5 training throughput (images/s)
-// on MNIST with SGD (lr 0.01, momentum 0.9) and prints one JSON line. It
-// is one half of bench/lenet_side_by_side.sh; bench/lenet_torch.py is
-// the other.
+// Command lenet measures deepfin's LeNet-5 (or, with -model resnet18,
+// ResNet-18) training throughput (images/s) on MNIST with SGD (lr 0.01,
+// momentum 0.9) and prints one JSON line. It is one half of
+// bench/lenet_side_by_side.sh; bench/lenet_torch.py is the other.
 package main
 
 import (
@@ -30,16 +30,29 @@ func main() {
 		threads = flag.Int("threads", 2, "GOMAXPROCS")
 		prof    = flag.String("cpuprofile", "", "write a CPU profile of the timed steps here")
 		epochs  = flag.Int("epochs", 1, "timed epochs over the steps×batch images; from 2 on, the resident set size (VmRSS) after each epoch is reported")
+		model   = flag.String("model", "lenet", `"lenet" or "resnet18" (ImageNet stem, 1×28×28 input, 10 classes)`)
 	)
 	flag.Parse()
 	runtime.GOMAXPROCS(*threads)
-	if err := run(*dir, *batch, *steps, *epochs, *prof); err != nil {
+	if err := run(*model, *dir, *batch, *steps, *epochs, *prof); err != nil {
 		fmt.Fprintln(os.Stderr, "lenet:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, batch, steps, epochs int, prof string) error {
+func run(model, dir string, batch, steps, epochs int, prof string) error {
+	var spec models.Spec
+	switch model {
+	case "lenet":
+		spec = vision.LeNet5(10)
+	case "resnet18":
+		var err error
+		if spec, err = vision.ResNet(vision.ResNetConfig{Depth: 18, Classes: 10, Input: []int{1, 28, 28}}); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("unknown -model %q (want lenet or resnet18)", model)
+	}
 	n := batch * steps
 	var d models.Dataset
 	data := "mnist"
@@ -56,7 +69,7 @@ func run(dir string, batch, steps, epochs int, prof string) error {
 			d.Y[i] = float32(rng.IntN(10))
 		}
 	}
-	m, err := models.New(vision.LeNet5(10), 1)
+	m, err := models.New(spec, 1)
 	if err != nil {
 		return err
 	}
@@ -64,7 +77,8 @@ func run(dir string, batch, steps, epochs int, prof string) error {
 		Optimizer: models.OptimizerConfig{Name: models.OptimizerSGD, LearningRate: 0.01, Momentum: 0.9}}
 	debug.FreeOSMemory() // drop the rest of the loaded training set
 	// Warm-up: builds and caches the training graph.
-	warm := models.Dataset{X: d.X[:batch*10*784], Y: d.Y[:batch*10], N: batch * 10}
+	nw := min(10, steps) * batch
+	warm := models.Dataset{X: d.X[:nw*784], Y: d.Y[:nw], N: nw}
 	if _, err := m.Fit(context.Background(), warm, cfg); err != nil {
 		return err
 	}
@@ -96,7 +110,7 @@ func run(dir string, batch, steps, epochs int, prof string) error {
 	}
 	sec, cpu := time.Since(start).Seconds(), cpuSeconds()-cpu0
 	out := map[string]any{
-		"impl": "deepfin", "data": data, "batch": batch, "images": d.N * epochs, "seconds": sec,
+		"impl": "deepfin", "model": model, "data": data, "batch": batch, "images": d.N * epochs, "seconds": sec,
 		"images_per_s": float64(d.N*epochs) / sec, "threads": runtime.GOMAXPROCS(0),
 		"cpu_seconds": cpu, "images_per_cpu_s": float64(d.N*epochs) / cpu,
 	}
