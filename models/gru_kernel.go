@@ -95,14 +95,14 @@ func (c *gruCell[T]) forwardRows(b0, b1 int, x []T) {
 	for r := 0; r < nb*steps; r++ {
 		copy(rows[r*gh:(r+1)*gh], c.bias)
 	}
-	blasGemm(false, false, nb*steps, gh, f, x[b0*steps*f:], f, c.w, gh, 1, rows, gh)
+	gemm(false, false, nb*steps, gh, f, x[b0*steps*f:], f, c.w, gh, 1, rows, gh)
 	for b := b0; b < b1; b++ {
 		clear(c.hprev[b*steps*h : (b*steps+1)*h])
 	}
 	hu := c.hu[b0*gh : b1*gh]
 	for t := 0; t < steps; t++ {
 		if t > 0 {
-			blasGemm(false, false, nb, gh, h, c.hprev[(b0*steps+t)*h:], steps*h, c.u, gh, 0, hu, gh)
+			gemm(false, false, nb, gh, h, c.hprev[(b0*steps+t)*h:], steps*h, c.u, gh, 0, hu, gh)
 		} else {
 			clear(hu)
 		}
@@ -217,7 +217,7 @@ func (c *gruCell[T]) backwardRows(b0, b1 int, gOut []T, seq bool) {
 			break
 		}
 		dhn := c.dhn[b0*h : b1*h]
-		blasGemm(false, false, nb, h, gh, c.dah[(b0*steps+t)*gh:], steps*gh, c.ut, h, 0, dhn, h)
+		gemm(false, false, nb, h, gh, c.dah[(b0*steps+t)*gh:], steps*gh, c.ut, h, 0, dhn, h)
 		for b := b0; b < b1; b++ {
 			if c.lens.valid(b, t) {
 				d, z := c.dh[b*h:(b+1)*h], c.dhz[b*h:(b+1)*h]

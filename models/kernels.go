@@ -39,10 +39,12 @@ func (g convGeom) direct() bool {
 }
 
 // gemm computes c = op(a)·op(b) + beta·c for row-major matrices, op(a)
-// m×k and op(b) k×n, serially (the callers parallelise over the batch;
-// gonum's Sgemm would split these thin matrices into 64-wide blocks on
-// goroutines of its own). It is built from full-length level-1 calls
-// (gonum's assembly axpy and dot). ta and tb must not both be set.
+// m×k and op(b) k×n, serially (callers split the work over goroutines;
+// gonum's Sgemm would start goroutines of its own inside theirs). It is
+// the one matrix product of the package: float32 with b untransposed runs
+// on the AVX2/FMA micro-kernel (sgemmN) when there is a whole 4×16 block,
+// everything else on full-length level-1 calls (gonum's assembly axpy and
+// dot). ta and tb must not both be set.
 func gemm[T float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if beta != 1 {
 		for i := 0; i < m; i++ {

@@ -5,62 +5,19 @@ import (
 	"runtime"
 	"sync"
 	"unsafe"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// blasGemm computes C = op(A)·op(B) + beta·C with gonum's BLAS (or, for
-// float32 without transposes on amd64 with FMA, our AVX2 kernel), where op
-// transposes when tA/tB is set; A is m×k, B is k×n, C is m×n after op,
-// each row-major with the given leading dimension.
-func blasGemm[T float](tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	if m == 0 || n == 0 {
-		return
-	}
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if tA {
-		ta = blas.Trans
-	}
-	if tB {
-		tb = blas.Trans
-	}
-	switch av := any(a).(type) {
-	case []float32:
-		if !tA && !tB && hasFMAKernel() {
-			cv := any(c).([]float32)
-			if beta != 1 {
-				for i := 0; i < m; i++ {
-					row := cv[i*ldc : i*ldc+n]
-					if beta == 0 {
-						clear(row)
-					} else {
-						for j := range row {
-							row[j] *= float32(beta)
-						}
-					}
-				}
-			}
-			sgemmNN(m, n, k, av, lda, any(b).([]float32), ldb, cv, ldc)
-			return
-		}
-		gonum.Implementation{}.Sgemm(ta, tb, m, n, k, 1, av, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
-	case []float64:
-		gonum.Implementation{}.Dgemm(ta, tb, m, n, k, 1, av, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
-	}
-}
-
-// gemmPar is blasGemm without transposes, split by rows of C over up to
+// gemmPar is gemm without transposes, split by rows of C over up to
 // GOMAXPROCS goroutines when the product is large.
 func gemmPar[T float](m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if m*n*k < 1<<18 {
-		blasGemm(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
+		gemm(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	// Split in blocks of 4 rows, the micro-kernel's height.
 	parallelRows((m+3)/4, 2, func(q0, q1 int) {
 		r0, r1 := 4*q0, min(4*q1, m)
-		blasGemm(false, false, r1-r0, n, k, a[r0*lda:], lda, b, ldb, beta, c[r0*ldc:], ldc)
+		gemm(false, false, r1-r0, n, k, a[r0*lda:], lda, b, ldb, beta, c[r0*ldc:], ldc)
 	})
 }
 
@@ -261,14 +218,14 @@ func (c *seqCell[T]) forwardRows(b0, b1 int, x, w, u, bias []T) {
 	for r := 0; r < nb*steps; r++ {
 		copy(rows[r*gh:(r+1)*gh], bias)
 	}
-	blasGemm(false, false, nb*steps, gh, f, x[b0*steps*f:], f, w, gh, 1, rows, gh)
+	gemm(false, false, nb*steps, gh, f, x[b0*steps*f:], f, w, gh, 1, rows, gh)
 	for b := b0; b < b1; b++ {
 		clear(c.hprev[b*steps*h : (b*steps+1)*h])
 	}
 
 	for t := 0; t < steps; t++ {
 		if t > 0 {
-			blasGemm(false, false, nb, gh, h, c.hprev[(b0*steps+t)*h:], steps*h, u, gh, 1, pre[(b0*steps+t)*gh:], steps*gh)
+			gemm(false, false, nb, gh, h, c.hprev[(b0*steps+t)*h:], steps*h, u, gh, 1, pre[(b0*steps+t)*gh:], steps*gh)
 		}
 		for b := b0; b < b1; b++ {
 			r := b*steps + t
@@ -425,7 +382,7 @@ func (c *seqCell[T]) backwardRows(b0, b1 int, gOut []T, seq bool) {
 			break
 		}
 		dhn := c.dhn[b0*h : b1*h]
-		blasGemm(false, false, nb, h, gh, c.da[(b0*steps+t)*gh:], steps*gh, c.ut, h, 0, dhn, h)
+		gemm(false, false, nb, h, gh, c.da[(b0*steps+t)*gh:], steps*gh, c.ut, h, 0, dhn, h)
 		for b := b0; b < b1; b++ {
 			if c.lens.valid(b, t) {
 				copy(c.dh[b*h:(b+1)*h], c.dhn[b*h:(b+1)*h])
@@ -503,7 +460,7 @@ func (c *attnCell[T]) forward(out, hs, wa, ba, va []T) {
 	for r := 0; r < bt; r++ {
 		copy(c.z[r*h:(r+1)*h], ba)
 	}
-	blasGemm(false, false, bt, h, h, hs, h, wa, h, 1, c.z, h)
+	gemm(false, false, bt, h, h, hs, h, wa, h, 1, c.z, h)
 	for i, v := range c.z {
 		c.z[i] = tanhT(v)
 	}
@@ -585,14 +542,14 @@ func (c *attnCell[T]) backward(gOut, hs, wa, va, dhs, dwa, dba, dva []T) {
 			}
 		}
 	}
-	blasGemm(true, false, h, h, bt, hs, h, c.dz, h, 0, dwa, h)
+	gemm(true, false, h, h, bt, hs, h, c.dz, h, 0, dwa, h)
 	clear(dba)
 	for r := 0; r < bt; r++ {
 		for j, v := range c.dz[r*h : (r+1)*h] {
 			dba[j] += v
 		}
 	}
-	blasGemm(false, true, bt, h, h, c.dz, h, wa, h, 1, dhs, h)
+	gemm(false, true, bt, h, h, c.dz, h, wa, h, 1, dhs, h)
 }
 
 // gatherStates writes a recurrent layer's output from hs, every row's
