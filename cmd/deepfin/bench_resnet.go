@@ -15,6 +15,13 @@ import (
 	"github.com/deepfin/deepfin/vision"
 )
 
+// exportRecord is written beside an exported split: where its images
+// came from and how many there are.
+type exportRecord struct {
+	Source string `json:"source"`
+	Images int    `json:"images"`
+}
+
 // runBenchResNet exports Fashion-MNIST as an image folder (PNG, one
 // sub-folder per class), reads it back through vision.ImageFolder with
 // the parallel loader, and trains ResNet-18 on it.
@@ -26,22 +33,41 @@ func runBenchResNet(cmd *cobra.Command, f benchFlags) error {
 	classes := []string{"t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle-boot"}
 	folder := filepath.Join(f.out, "fashion-folder")
 	stdout := cmd.OutOrStdout()
+	// Each split is exported once, whole (--limit applies after loading),
+	// into a temporary folder renamed into place, with a record of its
+	// source beside it; a folder without a matching record is not reused.
 	for _, split := range []string{"train", "t10k"} {
 		root := filepath.Join(folder, split)
-		if _, err := os.Stat(root); err == nil {
-			continue // exported before
+		src, err := filepath.Abs(filepath.Join(dir, split+"-images-idx3-ubyte.gz"))
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
 		}
-		limit := 0
-		if split == "train" {
-			limit = f.limit
+		record := root + ".export.json"
+		if _, err := os.Stat(root); err == nil {
+			var rec exportRecord
+			b, err := os.ReadFile(record)
+			if err == nil {
+				err = json.Unmarshal(b, &rec)
+			}
+			switch {
+			case err != nil:
+				return fmt.Errorf("bench: %s exists but its export record %s is missing or unreadable (%v); remove the folder or use another --out", root, record, err)
+			case rec.Source != src:
+				return fmt.Errorf("bench: %s was exported from %s, not %s; remove it or use another --out", root, rec.Source, src)
+			}
+			continue
 		}
 		tmp := root + ".tmp"
 		_ = os.RemoveAll(tmp)
-		n, err := vision.ExportIDXFolder(filepath.Join(dir, split+"-images-idx3-ubyte.gz"), filepath.Join(dir, split+"-labels-idx1-ubyte.gz"), tmp, classes, limit)
+		n, err := vision.ExportIDXFolder(src, filepath.Join(dir, split+"-labels-idx1-ubyte.gz"), tmp, classes, 0)
 		if err != nil {
 			return err
 		}
 		if err := os.Rename(tmp, root); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		b, _ := json.Marshal(exportRecord{Source: src, Images: n})
+		if err := atomicfile.WriteFile(record, append(b, '\n'), 0o644); err != nil {
 			return fmt.Errorf("bench: %w", err)
 		}
 		fmt.Fprintf(stdout, "exported %d %s images to %s\n", n, split, root)

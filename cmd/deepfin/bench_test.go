@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -64,4 +65,38 @@ func TestBenchRNNErrors(t *testing.T) {
 	_, err = benchRNNTest(t, "--data", t.TempDir())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "train-images-idx3-ubyte")
+}
+
+// TestBenchResNetExport runs bench resnet on the MNIST fixture (as if it
+// were Fashion-MNIST) and checks that its image-folder export is whole
+// whatever --limit says, is reused, and is refused when it came from
+// other files or lacks its record.
+func TestBenchResNetExport(t *testing.T) {
+	out := t.TempDir()
+	args := []string{"bench", "resnet", "--data", filepath.Join("testdata", "mnist"), "--out", out,
+		"--epochs", "1", "--batch", "32", "--quiet"}
+	stdout, _, err := run(t, append(args, "--limit", "32")...)
+	require.NoError(t, err)
+	assert.Contains(t, stdout, "exported 128 train images")
+	assert.Contains(t, stdout, "32 train / 64 test images")
+
+	stdout, _, err = run(t, append(args, "--limit", "64")...)
+	require.NoError(t, err)
+	assert.NotContains(t, stdout, "exported", "the export is reused")
+	assert.Contains(t, stdout, "64 train / 64 test images")
+
+	other := t.TempDir()
+	for _, f := range []string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "mnist", f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(other, f), b, 0o644))
+	}
+	_, _, err = run(t, "bench", "resnet", "--data", other, "--out", out, "--epochs", "1", "--quiet")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "was exported from")
+
+	require.NoError(t, os.Remove(filepath.Join(out, "fashion-folder", "train.export.json")))
+	_, _, err = run(t, append(args, "--limit", "32")...)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "export record")
 }
