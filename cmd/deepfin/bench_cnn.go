@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
@@ -58,9 +59,9 @@ same figures are saved as JSON in --out.
 	}
 	// LeNet's classic recipe by default; ResNet-18 gets the recipe that
 	// reached 90% on Fashion-MNIST here (see bench/README.md).
-	epochs, lr, decay := 10, 0.01, 0.0
+	epochs, lr, decay, sched := 10, 0.01, 0.0, "constant"
 	if name == "resnet" {
-		epochs, lr, decay = 8, 0.05, 5e-4
+		epochs, lr, decay, sched = 8, 0.05, 5e-4, models.ScheduleCosine
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.data, "data", "", "IDX directory (default ../shared/data/mnist or ../shared/data/fashion-mnist)")
@@ -75,11 +76,88 @@ same figures are saved as JSON in --out.
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	fl.IntVar(&f.size, "size", 28, "resnet: input size in pixels (images are resized)")
 	fl.BoolVar(&f.smallStem, "small-stem", false, "resnet: 3×3 stride-1 stem without max pool instead of the ImageNet stem")
-	fl.StringVar(&f.schedule, "schedule", "", `learning-rate schedule: "" (constant), "cosine", or "step" (×0.1 every 4 epochs)`)
+	fl.StringVar(&f.schedule, "schedule", sched, `learning-rate schedule: "constant", "cosine", or "step" (×0.1 every 4 epochs)`)
 	return cmd
 }
 
+// check validates the flags before any data is read or exported.
+func (f benchFlags) check() error {
+	if err := checkFitFlags("bench", f.epochs, f.batch, f.lr); err != nil {
+		return err
+	}
+	switch {
+	case !(f.momentum >= 0 && f.momentum < 1):
+		return fmt.Errorf("bench: --momentum %g, want 0 <= momentum < 1", f.momentum)
+	case !(f.decay >= 0) || math.IsInf(f.decay, 0):
+		return fmt.Errorf("bench: --weight-decay %g, want >= 0", f.decay)
+	case f.limit < 0:
+		return fmt.Errorf("bench: --limit %d, want >= 0 (0: all images)", f.limit)
+	case f.size < 16 || f.size > 512:
+		return fmt.Errorf("bench: --size %d, want 16 to 512 pixels", f.size)
+	}
+	if _, err := f.lrSchedule(); err != nil {
+		return err
+	}
+	if st, err := os.Stat(f.out); err == nil && !st.IsDir() {
+		return fmt.Errorf("bench: --out %s is a file, not a directory", f.out)
+	}
+	return nil
+}
+
+// checkFitFlags checks the --epochs, --batch and --lr flags every
+// training command has; cmd prefixes the error.
+func checkFitFlags(cmd string, epochs, batch int, lr float64) error {
+	switch {
+	case epochs <= 0:
+		return fmt.Errorf("%s: --epochs %d, want > 0", cmd, epochs)
+	case batch <= 0:
+		return fmt.Errorf("%s: --batch %d, want > 0", cmd, batch)
+	case !(lr > 0) || math.IsInf(lr, 0):
+		return fmt.Errorf("%s: --lr %g, want a positive number", cmd, lr)
+	}
+	return nil
+}
+
+// lrSchedule returns the learning-rate schedule --schedule names.
+func (f benchFlags) lrSchedule() (models.Schedule, error) {
+	switch f.schedule {
+	case "", "constant":
+		return models.Schedule{}, nil
+	case models.ScheduleCosine:
+		return models.Schedule{Name: models.ScheduleCosine}, nil
+	case models.ScheduleStep:
+		return models.Schedule{Name: models.ScheduleStep, StepEpochs: 4, Gamma: 0.1}, nil
+	}
+	return models.Schedule{}, fmt.Errorf("bench: unknown --schedule %q (want constant, cosine or step)", f.schedule)
+}
+
+// trainConfig is the SGD training configuration of the flags.
+func (f benchFlags) trainConfig(progress func(models.Progress)) models.TrainConfig {
+	sched, _ := f.lrSchedule() // checked by check
+	return models.TrainConfig{
+		Epochs: f.epochs, BatchSize: f.batch, Seed: f.seed,
+		Optimizer: models.OptimizerConfig{Name: models.OptimizerSGD, LearningRate: f.lr, Momentum: f.momentum, WeightDecay: f.decay},
+		Schedule:  sched,
+		Progress:  progress,
+	}
+}
+
+// recipe describes the optimizer and schedule of cfg for the JSON report.
+func recipe(cfg models.TrainConfig) map[string]any {
+	sched := cfg.Schedule.Name
+	if sched == "" {
+		sched = "constant"
+	}
+	return map[string]any{
+		"optimizer": cfg.Optimizer.Name, "learning_rate": cfg.Optimizer.LearningRate,
+		"momentum": cfg.Optimizer.Momentum, "weight_decay": cfg.Optimizer.WeightDecay, "schedule": sched,
+	}
+}
+
 func runBench(cmd *cobra.Command, name string, f benchFlags) error {
+	if err := f.check(); err != nil {
+		return err
+	}
 	var dir string
 	mean, std := vision.MNISTMean, vision.MNISTStd
 	switch name {
@@ -95,9 +173,6 @@ func runBench(cmd *cobra.Command, name string, f benchFlags) error {
 	}
 	if f.data != "" {
 		dir = f.data
-	}
-	if st, err := os.Stat(f.out); err == nil && !st.IsDir() {
-		return fmt.Errorf("bench: --out %s is a file, not a directory", f.out)
 	}
 	train, err := vision.LoadMNISTSplit(dir, "train", mean, std)
 	if err != nil {
@@ -119,21 +194,8 @@ func runBench(cmd *cobra.Command, name string, f benchFlags) error {
 	if err != nil {
 		return err
 	}
-	bar := newEpochBar(cmd.ErrOrStderr(), f.quiet, f.epochs*((train.N+f.batch-1)/f.batch))
-	cfg := models.TrainConfig{
-		Epochs: f.epochs, BatchSize: f.batch, Seed: f.seed,
-		Optimizer: models.OptimizerConfig{Name: models.OptimizerSGD, LearningRate: f.lr, Momentum: f.momentum, WeightDecay: f.decay},
-		Progress:  bar.update,
-	}
-	switch f.schedule {
-	case "":
-	case models.ScheduleCosine:
-		cfg.Schedule = models.Schedule{Name: models.ScheduleCosine}
-	case models.ScheduleStep:
-		cfg.Schedule = models.Schedule{Name: models.ScheduleStep, StepEpochs: 4, Gamma: 0.1}
-	default:
-		return fmt.Errorf("bench: unknown --schedule %q (want cosine or step)", f.schedule)
-	}
+	bar := newEpochBar(cmd.ErrOrStderr(), f.quiet, f.epochs, (train.N+f.batch-1)/f.batch, true)
+	cfg := f.trainConfig(bar.update)
 	start := time.Now()
 	res, err := vision.TrainClassifier(cmd.Context(), m, train, test, cfg)
 	bar.finish(err)
@@ -142,8 +204,8 @@ func runBench(cmd *cobra.Command, name string, f benchFlags) error {
 	}
 
 	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(cmd.OutOrStdout(), "%s: LeNet-5 (%d parameters), %d train / %d test images, batch %d, SGD lr %g momentum %g schedule %q\n",
-		name, res.Params, train.N, test.N, f.batch, f.lr, f.momentum, f.schedule)
+	fmt.Fprintf(cmd.OutOrStdout(), "%s: LeNet-5 (%d parameters), %d train / %d test images, batch %d, SGD lr %g momentum %g weight decay %g, %s schedule\n",
+		name, res.Params, train.N, test.N, f.batch, f.lr, f.momentum, f.decay, recipe(cfg)["schedule"])
 	fmt.Fprintln(w, "epoch\ttrain loss\ttest acc\tseconds\timages/s\t")
 	for _, e := range res.Epochs {
 		fmt.Fprintf(w, "%d\t%.4f\t%.2f%%\t%.1f\t%.0f\t\n", e.Epoch, e.TrainLoss, 100*e.TestAccuracy, e.Seconds, e.ImagesPerSec)
@@ -154,7 +216,7 @@ func runBench(cmd *cobra.Command, name string, f benchFlags) error {
 
 	report := map[string]any{
 		"benchmark": name, "model": "lenet5", "spec": spec, "data": dir, "train_images": train.N, "test_images": test.N,
-		"batch": f.batch, "optimizer": cfg.Optimizer, "schedule": cfg.Schedule, "seed": f.seed, "wall_seconds": time.Since(start).Seconds(), "result": res,
+		"batch": f.batch, "recipe": recipe(cfg), "seed": f.seed, "wall_seconds": time.Since(start).Seconds(), "result": res,
 	}
 	buf, err := json.MarshalIndent(report, "", "  ")
 	if err != nil {
@@ -171,27 +233,41 @@ func runBench(cmd *cobra.Command, name string, f benchFlags) error {
 	return nil
 }
 
-// epochBar is a progress bar over training batches.
+// epochBar is a progress bar over training batches and the end of each
+// epoch, counted as one more step: with tests set, the test-set
+// evaluation that runs there, so that the bar completes only after the
+// last one.
 type epochBar struct {
-	bar   *progressbar.ProgressBar
-	w     io.Writer
-	total int
-	quiet bool
+	bar             *progressbar.ProgressBar
+	w               io.Writer
+	epochs, batches int
+	quiet, tests    bool
 }
 
-func newEpochBar(w io.Writer, quiet bool, total int) *epochBar {
-	return &epochBar{w: w, quiet: quiet, total: total}
+func newEpochBar(w io.Writer, quiet bool, epochs, batches int, tests bool) *epochBar {
+	return &epochBar{w: w, quiet: quiet, epochs: epochs, batches: batches, tests: tests}
 }
 
 func (b *epochBar) update(p models.Progress) {
-	if b.quiet || !isTerminal(b.w) {
+	if b.quiet || !isTerminal(b.w) || (b.bar != nil && b.bar.IsFinished()) {
 		return
 	}
 	if b.bar == nil {
-		b.bar = newBar(b.w, b.total, "")
+		b.bar = newBar(b.w, b.epochs*(b.batches+1), "")
 	}
-	b.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f", p.Epoch, p.Epochs, p.TrainLoss))
-	b.bar.Set((p.Epoch-1)*p.Batches + p.Batch)
+	step := (p.Epoch - 1) * (b.batches + 1)
+	switch {
+	case p.Done:
+		b.bar.Describe(fmt.Sprintf("epoch %d/%d done", p.Epoch, p.Epochs))
+		step += b.batches + 1
+	case p.Batch == p.Batches && b.tests:
+		b.bar.Describe(fmt.Sprintf("epoch %d/%d testing", p.Epoch, p.Epochs))
+		step += p.Batch
+	default:
+		b.bar.Describe(fmt.Sprintf("epoch %d/%d loss %.4f", p.Epoch, p.Epochs, p.TrainLoss))
+		step += p.Batch
+	}
+	b.bar.Set(step)
 }
 
 func (b *epochBar) finish(err error) {

@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -26,6 +28,9 @@ type exportRecord struct {
 // sub-folder per class), reads it back through vision.ImageFolder with
 // the parallel loader, and trains ResNet-18 on it.
 func runBenchResNet(cmd *cobra.Command, f benchFlags) error {
+	if err := f.check(); err != nil {
+		return err
+	}
 	dir := "../shared/data/fashion-mnist"
 	if f.data != "" {
 		dir = f.data
@@ -97,10 +102,10 @@ func runBenchResNet(cmd *cobra.Command, f benchFlags) error {
 		return err
 	}
 	if f.limit > 0 && f.limit < train.N {
-		idx := make([]int, f.limit)
-		for i := range idx {
-			idx[i] = i
-		}
+		// The folder is read class by class: take a seeded random subset,
+		// not its first images.
+		idx := rand.New(rand.NewPCG(uint64(f.seed), 0x11)).Perm(train.N)[:f.limit]
+		slices.Sort(idx)
 		train = train.Subset(idx)
 	}
 	loadSec := time.Since(start).Seconds()
@@ -113,20 +118,15 @@ func runBenchResNet(cmd *cobra.Command, f benchFlags) error {
 	if err != nil {
 		return err
 	}
-	bar := newEpochBar(cmd.ErrOrStderr(), f.quiet, f.epochs*((train.N+f.batch-1)/f.batch))
-	cfg := models.TrainConfig{
-		Epochs: f.epochs, BatchSize: f.batch, Seed: f.seed,
-		Optimizer: models.OptimizerConfig{Name: models.OptimizerSGD, LearningRate: f.lr, Momentum: f.momentum, WeightDecay: f.decay},
-		Schedule:  models.Schedule{Name: models.ScheduleCosine},
-		Progress:  bar.update,
-	}
+	bar := newEpochBar(cmd.ErrOrStderr(), f.quiet, f.epochs, (train.N+f.batch-1)/f.batch, true)
+	cfg := f.trainConfig(bar.update)
 	res, err := vision.TrainClassifier(cmd.Context(), m, train, test, cfg)
 	bar.finish(err)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "resnet: ResNet-18 (%d parameters, small stem %v) on Fashion-MNIST read from PNG folders at %d×%d (%.0f s to load), %d train / %d test images, batch %d, SGD lr %g momentum %g, cosine schedule\n",
-		res.Params, f.smallStem, f.size, f.size, loadSec, train.N, test.N, f.batch, f.lr, f.momentum)
+	fmt.Fprintf(stdout, "resnet: ResNet-18 (%d parameters, small stem %v) on Fashion-MNIST read from PNG folders at %d×%d (%.0f s to load), %d train / %d test images, batch %d, SGD lr %g momentum %g weight decay %g, %s schedule\n",
+		res.Params, f.smallStem, f.size, f.size, loadSec, train.N, test.N, f.batch, f.lr, f.momentum, f.decay, recipe(cfg)["schedule"])
 	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "epoch\ttrain loss\ttest acc\tseconds\timages/s\t")
 	for _, e := range res.Epochs {
@@ -135,8 +135,8 @@ func runBenchResNet(cmd *cobra.Command, f benchFlags) error {
 	w.Flush()
 	buf, err := json.MarshalIndent(map[string]any{
 		"benchmark": "resnet", "model": "resnet18", "data": folder, "size": f.size, "small_stem": f.smallStem,
-		"train_images": train.N, "test_images": test.N, "batch": f.batch, "optimizer": cfg.Optimizer,
-		"schedule": cfg.Schedule, "seed": f.seed, "load_seconds": loadSec, "result": res,
+		"train_images": train.N, "test_images": test.N, "batch": f.batch, "recipe": recipe(cfg),
+		"seed": f.seed, "load_seconds": loadSec, "result": res,
 	}, "", "  ")
 	if err != nil {
 		return err

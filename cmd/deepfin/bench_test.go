@@ -100,3 +100,48 @@ func TestBenchResNetExport(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "export record")
 }
+
+// TestBenchCNNBadFlags checks that bad values stop the CNN benchmarks
+// before any data is read or exported.
+func TestBenchCNNBadFlags(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"mnist_batch", []string{"mnist", "--batch", "0"}, "--batch 0"},
+		{"fashion_epochs", []string{"fashion", "--epochs", "0"}, "--epochs 0"},
+		{"resnet_batch", []string{"resnet", "--batch", "0"}, "--batch 0"},
+		{"resnet_limit", []string{"resnet", "--limit", "-5"}, "--limit -5"},
+		{"resnet_schedule", []string{"resnet", "--schedule", "linear"}, `--schedule "linear"`},
+		{"resnet_size", []string{"resnet", "--size", "4"}, "--size 4"},
+		{"lr", []string{"mnist", "--lr", "-1"}, "--lr -1"},
+		{"momentum", []string{"mnist", "--momentum", "1"}, "--momentum 1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			args := append([]string{"bench"}, c.args...)
+			_, _, err := run(t, append(args, "--data", filepath.Join("testdata", "mnist"), "--out", out, "--quiet")...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.NoDirExists(t, out, "nothing is written")
+		})
+	}
+}
+
+func TestBenchMNISTFixture(t *testing.T) {
+	out := t.TempDir()
+	stdout, _, err := run(t, "bench", "mnist", "--data", filepath.Join("testdata", "mnist"), "--out", out,
+		"--epochs", "1", "--schedule", "cosine", "--quiet")
+	require.NoError(t, err)
+	assert.Contains(t, stdout, "cosine schedule")
+	b, err := os.ReadFile(filepath.Join(out, "bench-mnist.json"))
+	require.NoError(t, err)
+	var rep struct {
+		Recipe map[string]any `json:"recipe"`
+	}
+	require.NoError(t, json.Unmarshal(b, &rep))
+	assert.Equal(t, "cosine", rep.Recipe["schedule"])
+	assert.Equal(t, 0.01, rep.Recipe["learning_rate"])
+}

@@ -81,11 +81,15 @@ func runChart(cmd *cobra.Command, f chartFlags) error {
 	if err != nil {
 		return fmt.Errorf("chart: --split %q: want YYYY-MM-DD", f.split)
 	}
-	if f.horizon <= 0 || f.stride <= 0 || len(f.filters) == 0 {
-		return fmt.Errorf("chart: --horizon, --stride must be positive and --filters non-empty")
+	if err := f.check(); err != nil {
+		return err
 	}
-	if st, err := os.Stat(f.out); err == nil && !st.IsDir() {
-		return fmt.Errorf("chart: --out %s is a file, not a directory", f.out)
+	// The output folder is replaced as a whole at the end: refuse now,
+	// before any work, if it holds anything chart did not write.
+	if err := atomicfile.CheckReplaceable(f.out, chartReport, func(name string) bool {
+		return name == chartReport || name == chartImages
+	}); err != nil {
+		return fmt.Errorf("chart: --out: %w", err)
 	}
 	md, err := finance.LoadOHLCV(f.data, finance.LoadOptions{DropIncomplete: true})
 	if err != nil {
@@ -126,8 +130,15 @@ func runChart(cmd *cobra.Command, f chartFlags) error {
 	if train.Images.N == 0 || test.Images.N == 0 {
 		return fmt.Errorf("chart: %d training and %d test images: adjust --split", train.Images.N, test.Images.N)
 	}
-	if err := saveExamples(filepath.Join(f.out, "charts"), test, f.examples); err != nil {
-		return err
+	// A decile portfolio needs at least 10 scored tickers on some date.
+	perDate := map[time.Time]int{}
+	most := 0
+	for _, s := range test.Samples {
+		perDate[s.Date]++
+		most = max(most, perDate[s.Date])
+	}
+	if most < 10 {
+		return fmt.Errorf("chart: %s: at most %d tickers can be charted on a rebalancing date, a decile portfolio needs 10", f.data, most)
 	}
 
 	spec := vision.ChartCNN(chart.Height, chart.Width(), f.filters...)
@@ -135,7 +146,7 @@ func runChart(cmd *cobra.Command, f chartFlags) error {
 	if err != nil {
 		return err
 	}
-	bar := newEpochBar(cmd.ErrOrStderr(), f.quiet, f.epochs*((train.Images.N+f.batch-1)/f.batch))
+	bar := newEpochBar(cmd.ErrOrStderr(), f.quiet, f.epochs, (train.Images.N+f.batch-1)/f.batch, false)
 	start := time.Now()
 	hist, err := m.Fit(cmd.Context(), train.Images.Dataset(), models.TrainConfig{
 		Epochs: f.epochs, BatchSize: f.batch, Loss: models.LossSoftmaxCE, Seed: f.seed,
@@ -203,11 +214,47 @@ func runChart(cmd *cobra.Command, f chartFlags) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(f.out, "chart.json")
-	if err := atomicfile.WriteFile(path, append(buf, '\n'), 0o644); err != nil {
+	err = atomicfile.ReplaceDir(f.out, func(dir string) error {
+		if err := saveExamples(filepath.Join(dir, chartImages), test, f.examples); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, chartReport), append(buf, '\n'), 0o644)
+	})
+	if err != nil {
 		return fmt.Errorf("chart: %w", err)
 	}
-	fmt.Fprintln(stdout, "saved", path)
+	fmt.Fprintln(stdout, "saved", filepath.Join(f.out, chartReport), "and", filepath.Join(f.out, chartImages))
+	return nil
+}
+
+// The files chart writes in --out; the report marks a folder as chart's.
+const (
+	chartReport = "chart.json"
+	chartImages = "charts"
+)
+
+// check validates the flags before any data is read.
+func (f chartFlags) check() error {
+	if err := checkFitFlags("chart", f.epochs, f.batch, f.lr); err != nil {
+		return err
+	}
+	switch {
+	case f.horizon <= 0:
+		return fmt.Errorf("chart: --horizon %d, want > 0", f.horizon)
+	case f.stride <= 0:
+		return fmt.Errorf("chart: --stride %d, want > 0", f.stride)
+	case len(f.filters) == 0:
+		return fmt.Errorf("chart: --filters is empty")
+	case !(f.costBps >= 0) || math.IsInf(f.costBps, 0):
+		return fmt.Errorf("chart: --cost-bps %g, want >= 0", f.costBps)
+	case f.examples < 0:
+		return fmt.Errorf("chart: --examples %d, want >= 0", f.examples)
+	}
+	for _, c := range f.filters {
+		if c <= 0 {
+			return fmt.Errorf("chart: --filters %v: every count must be > 0", f.filters)
+		}
+	}
 	return nil
 }
 
@@ -283,7 +330,8 @@ func decileBacktest(md *finance.MarketData, test *vision.ChartSet, prob []float6
 	return res, legs, err
 }
 
-// saveExamples writes the first n test charts as PNGs.
+// saveExamples writes the first n test charts as PNGs into dir (a fresh
+// folder inside ReplaceDir's staging folder).
 func saveExamples(dir string, set *vision.ChartSet, n int) error {
 	n = min(n, set.Images.N)
 	if n <= 0 {
@@ -304,7 +352,7 @@ func saveExamples(dir string, set *vision.ChartSet, n int) error {
 			return fmt.Errorf("chart: %w", err)
 		}
 		name := filepath.Join(dir, fmt.Sprintf("%s_%s.png", s.Ticker, s.Date.Format(time.DateOnly)))
-		if err := atomicfile.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("chart: %w", err)
 		}
 	}
