@@ -37,7 +37,8 @@ const (
 func TextKinds() []string { return []string{KindLSTM, KindGRU, KindCNN, KindMean} }
 
 // TextConfig configures FitTextClassifier. Zero fields take the defaults
-// named on each.
+// named on each; FitTextClassifier reports a field outside its range,
+// such as a negative size, as a *ConfigError naming the field.
 type TextConfig struct {
 	// Kind is one of the Kind* constants; empty means KindLSTM.
 	Kind string `json:"kind"`
@@ -82,15 +83,50 @@ type TextConfig struct {
 	Progress func(models.Progress) `json:"-"`
 }
 
-// withDefaults returns cfg with its zero fields filled, or an error
-// wrapping ErrInvalidArgument.
+// withDefaults returns cfg with its zero fields filled, or a
+// *ConfigError naming the first field outside its range.
 func (cfg TextConfig) withDefaults() (TextConfig, error) {
+	bad := func(field string, v any, want string) (TextConfig, error) {
+		return cfg, &ConfigError{Op: "text classifier", Field: field, Value: v, Want: want}
+	}
 	if cfg.Kind == "" {
 		cfg.Kind = KindLSTM
 	}
 	if !slices.Contains(TextKinds(), cfg.Kind) {
-		return cfg, fmt.Errorf("nlp: text classifier: kind %q not one of %v: %w", cfg.Kind, TextKinds(), ErrInvalidArgument)
+		return bad("Kind", cfg.Kind, fmt.Sprintf("one of %q", TextKinds()))
 	}
+	// The caller's values are checked before the defaults replace zeros,
+	// so that an error shows what the caller wrote.
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"MaxLen", cfg.MaxLen}, {"EmbedDim", cfg.EmbedDim}, {"Units", cfg.Units},
+		{"Epochs", cfg.Epochs}, {"BatchSize", cfg.BatchSize}, {"Patience", cfg.Patience},
+	} {
+		if f.v < 0 {
+			return bad(f.name, f.v, ">= 0")
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{
+		{"LearningRate", cfg.LearningRate}, {"WeightDecay", cfg.WeightDecay}, {"ClipNorm", cfg.ClipNorm},
+	} {
+		if !(f.v >= 0) || math.IsInf(f.v, 1) {
+			return bad(f.name, f.v, "a finite number >= 0")
+		}
+	}
+	switch {
+	case cfg.Kernel < 0 || (cfg.Kernel != 0 && cfg.Kernel%2 == 0):
+		return bad("Kernel", cfg.Kernel, "an odd number >= 1, or 0")
+	case !(cfg.Dropout < 1):
+		return bad("Dropout", cfg.Dropout, "< 1")
+	case cfg.ValFraction != 0 && !(cfg.ValFraction > 0 && cfg.ValFraction < 1):
+		return bad("ValFraction", cfg.ValFraction, "a fraction in (0, 1), or 0")
+	}
+
 	def := func(v *int, d int) {
 		if *v == 0 {
 			*v = d
@@ -116,14 +152,6 @@ func (cfg TextConfig) withDefaults() (TextConfig, error) {
 	}
 	if cfg.ValFraction == 0 {
 		cfg.ValFraction = 0.1
-	}
-	switch {
-	case cfg.MaxLen < 0 || cfg.EmbedDim < 0 || cfg.Units < 0 || cfg.Epochs < 0 || cfg.BatchSize < 0 || cfg.Patience < 0:
-		return cfg, fmt.Errorf("nlp: text classifier: negative size in %+v: %w", cfg, ErrInvalidArgument)
-	case cfg.Kernel < 1 || cfg.Kernel%2 == 0:
-		return cfg, fmt.Errorf("nlp: text classifier: kernel %d is not odd and positive: %w", cfg.Kernel, ErrInvalidArgument)
-	case cfg.Dropout >= 1 || cfg.ValFraction <= 0 || cfg.ValFraction >= 1:
-		return cfg, fmt.Errorf("nlp: text classifier: dropout %g or val fraction %g out of range: %w", cfg.Dropout, cfg.ValFraction, ErrInvalidArgument)
 	}
 	return cfg, nil
 }
@@ -179,8 +207,10 @@ const graphRows = 16
 // FitTextClassifier fits a TextClassifier on texts with class indices
 // labels into classes (names in index order): the vocabulary and MaxLen
 // come from the training texts only, a stratified ValFraction of them is
-// held out for early stopping. It returns an error wrapping
-// ErrInvalidArgument for bad arguments, and models.Fit's errors.
+// held out for early stopping. It returns a *ConfigError for a cfg field
+// out of range, an error wrapping ErrInvalidArgument for other bad
+// arguments, one wrapping ErrEmptyVocab when no training token passes
+// cfg.Vocab, and models.Fit's errors.
 func FitTextClassifier(ctx context.Context, texts []string, labels []int, classes []string, cfg TextConfig) (*TextClassifier, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -209,6 +239,10 @@ func FitTextClassifier(ctx context.Context, texts []string, labels []int, classe
 	vocab, err := BuildVocab(docs, cfg.Vocab)
 	if err != nil {
 		return nil, err
+	}
+	if vocab.Len() == 2 {
+		return nil, fmt.Errorf("nlp: text classifier: %w: no token occurs %d or more times (Vocab.MinFreq) in the %d training texts",
+			ErrEmptyVocab, max(cfg.Vocab.MinFreq, 1), train.Len())
 	}
 	maxLen := cfg.MaxLen
 	if maxLen == 0 {

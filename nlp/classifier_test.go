@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -117,17 +118,31 @@ func TestTextClassifierErrors(t *testing.T) {
 	cases := []struct {
 		name string
 		cfg  TextConfig
+		want string
 	}{
-		{"kind", TextConfig{Kind: "transformer"}},
-		{"even_kernel", TextConfig{Kind: KindCNN, Kernel: 4}},
-		{"dropout", TextConfig{Dropout: 1}},
-		{"val_fraction", TextConfig{ValFraction: 1.5}},
-		{"negative", TextConfig{Epochs: -1}},
+		{"kind", TextConfig{Kind: "transformer"}, `Kind is "transformer", want one of ["lstm" "gru" "cnn" "mean"]`},
+		{"even_kernel", TextConfig{Kind: KindCNN, Kernel: 4}, "Kernel is 4, want an odd number >= 1, or 0"},
+		{"negative_kernel", TextConfig{Kind: KindCNN, Kernel: -3}, "Kernel is -3, want an odd number >= 1, or 0"},
+		{"dropout", TextConfig{Dropout: 1}, "Dropout is 1, want < 1"},
+		{"dropout_nan", TextConfig{Dropout: math.NaN()}, "Dropout is NaN, want < 1"},
+		{"val_fraction", TextConfig{ValFraction: 1.5}, "ValFraction is 1.5, want a fraction in (0, 1), or 0"},
+		{"max_len", TextConfig{MaxLen: -3}, "MaxLen is -3, want >= 0"},
+		{"embed_dim", TextConfig{EmbedDim: -1}, "EmbedDim is -1, want >= 0"},
+		{"units", TextConfig{Units: -5}, "Units is -5, want >= 0"},
+		{"epochs", TextConfig{Epochs: -1}, "Epochs is -1, want >= 0"},
+		{"batch_size", TextConfig{BatchSize: -1}, "BatchSize is -1, want >= 0"},
+		{"patience", TextConfig{Patience: -1}, "Patience is -1, want >= 0"},
+		{"learning_rate", TextConfig{LearningRate: -0.1}, "LearningRate is -0.1, want a finite number >= 0"},
+		{"weight_decay_inf", TextConfig{WeightDecay: math.Inf(1)}, "WeightDecay is +Inf, want a finite number >= 0"},
+		{"clip_norm", TextConfig{ClipNorm: -1}, "ClipNorm is -1, want a finite number >= 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := FitTextClassifierDataset(context.Background(), d, c.cfg)
 			require.ErrorIs(t, err, ErrInvalidArgument)
+			var ce *ConfigError
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, "nlp: text classifier: "+c.want, err.Error())
 		})
 	}
 	_, err := FitTextClassifier(context.Background(), d.Texts, d.Labels[:3], d.Classes, TextConfig{})
@@ -140,4 +155,11 @@ func TestTextClassifierErrors(t *testing.T) {
 	_, err = LoadTextClassifier(filepath.Join(dir, "missing"))
 	require.Error(t, err)
 	require.False(t, errors.Is(err, ErrFormat), fmt.Sprint(err))
+}
+
+func TestTextClassifierEmptyVocab(t *testing.T) {
+	d := toyNews(30, 1)
+	_, err := FitTextClassifierDataset(context.Background(), d, TextConfig{Kind: KindMean, Vocab: VocabConfig{MinFreq: 1000}})
+	require.ErrorIs(t, err, ErrEmptyVocab)
+	assert.Contains(t, err.Error(), "no token occurs 1000 or more times (Vocab.MinFreq)")
 }

@@ -1,6 +1,7 @@
 package nlp
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -113,31 +115,38 @@ func LoadCSV(path string, opt CSVOptions) (*Dataset, error) {
 
 // ReadCSV reads a CSV stream with a header row and one labelled text per
 // record (a quoted text may span lines); name is used in errors and
-// Origins. Headers are matched case-insensitively after trimming spaces.
-// Labels are trimmed; texts are kept verbatim but a blank one is bad.
+// Origins. A leading UTF-8 byte-order mark is skipped. Headers are
+// matched case-insensitively after trimming spaces. Labels are trimmed;
+// texts are kept verbatim but a blank one is bad.
 //
 // A bad row is reported as a *DataError naming the file, the line on
 // which the record starts and the column, wrapping ErrMissingLabel,
 // ErrUnknownLabel, ErrEmptyText or ErrInvalidUTF8; with opt.SkipBad it is
 // recorded in Skipped instead. A record the CSV reader cannot parse
-// (ErrMalformed), a missing column (ErrMissingColumn) and an input with no
-// good rows (ErrEmpty) are always errors.
+// (ErrMalformed; for a quote left open, the line on which its record
+// starts), a missing column (ErrMissingColumn, listing the required columns
+// and the header's) and an input with no good rows (ErrEmpty) are always
+// errors.
 func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 	textCol := cmpOr(opt.TextColumn, "text")
 	labelCol := cmpOr(opt.LabelColumn, "label")
 
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(len(byteOrderMark)); err == nil && string(bom) == byteOrderMark {
+		br.Discard(len(byteOrderMark))
+	}
+	cr := csv.NewReader(br)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, &DataError{File: name, Err: ErrEmpty, Detail: "no header"}
 	}
 	if err != nil {
-		return nil, csvError(name, err)
+		return nil, csvError(name, err, cr)
 	}
 	ti, li, gi := -1, -1, -1
 	for j, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		h = strings.ToLower(strings.TrimSpace(h))
 		switch h {
 		case strings.ToLower(textCol):
 			ti = j
@@ -154,7 +163,9 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 		at   int
 	}{{textCol, ti}, {labelCol, li}, {opt.GroupColumn, gi}} {
 		if c.at < 0 && c.name != "" {
-			return nil, &DataError{File: name, Line: 1, Column: c.name, Err: ErrMissingColumn}
+			return nil, &DataError{File: name, Line: 1, Column: c.name, Err: ErrMissingColumn,
+				Detail: fmt.Sprintf("want columns %s; the header has %s",
+					quoteList([]string{textCol, labelCol, opt.GroupColumn}), quoteList(header))}
 		}
 	}
 
@@ -168,7 +179,7 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 			break
 		}
 		if err != nil {
-			return nil, csvError(name, err)
+			return nil, csvError(name, err, cr)
 		}
 		line, _ := cr.FieldPos(0)
 		group := ""
@@ -182,6 +193,10 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 	return b.finish()
 }
 
+// byteOrderMark is the UTF-8 encoding of U+FEFF, which some editors write
+// at the start of a file; the loaders drop it there.
+const byteOrderMark = "\ufeff"
+
 // cmpOr returns s, or def when s is empty.
 func cmpOr(s, def string) string {
 	if s == "" {
@@ -190,13 +205,43 @@ func cmpOr(s, def string) string {
 	return s
 }
 
-// csvError converts an encoding/csv error into a *DataError.
-func csvError(name string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &DataError{File: name, Line: pe.Line, Err: ErrMalformed, Detail: pe.Err.Error()}
+// quoteList returns the non-empty names quoted and joined by ", ", with
+// "and" before the last; "no columns" when there are none.
+func quoteList(names []string) string {
+	var q []string
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			q = append(q, strconv.Quote(n))
+		}
 	}
-	return fmt.Errorf("nlp: %s: %w", name, err)
+	switch len(q) {
+	case 0:
+		return "no columns"
+	case 1:
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+// csvError converts an error of cr into a *DataError.
+func csvError(name string, err error, cr *csv.Reader) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("nlp: %s: %w", name, err)
+	}
+	if errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine < pe.Line {
+		// A quote left open swallows the lines after it until the input
+		// ends or another quote closes the field at the wrong place;
+		// encoding/csv reports either at the end of the swallowed text.
+		// The line where the record opened is the one to fix.
+		detail := fmt.Sprintf(`extraneous or missing " in a quoted field of the record starting on this line (the reader stopped on line %d, column %d)`,
+			pe.Line, pe.Column)
+		if _, next := cr.Read(); next == io.EOF {
+			detail = fmt.Sprintf("a quoted field of the record starting on this line is never closed (the input ends on line %d)", pe.Line)
+		}
+		return &DataError{File: name, Line: pe.StartLine, Err: ErrMalformed, Detail: detail}
+	}
+	return &DataError{File: name, Line: pe.Line, Err: ErrMalformed, Detail: pe.Err.Error()}
 }
 
 // builder accumulates validated rows.
@@ -312,7 +357,8 @@ func PhraseBankClasses() []string { return []string{"negative", "neutral", "posi
 // ".csv" file must have "text,label" columns; any other file is read in
 // the original "sentence@label" line format (split at the last '@'),
 // decoded as ISO-8859-1 when latin1 is true (the original 50Agree file)
-// and as UTF-8 otherwise. Bad rows behave as in ReadCSV.
+// and as UTF-8 otherwise; a leading UTF-8 byte-order mark is skipped in
+// both. Bad rows behave as in ReadCSV.
 func LoadPhraseBank(path string, latin1, skipBad bool) (*Dataset, error) {
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
 		return LoadCSV(path, CSVOptions{Classes: PhraseBankClasses(), SkipBad: skipBad})
@@ -327,6 +373,7 @@ func LoadPhraseBank(path string, latin1, skipBad bool) (*Dataset, error) {
 // readPhraseBankRaw parses the original "sentence@label" format.
 func readPhraseBankRaw(data []byte, name string, latin1, skipBad bool) (*Dataset, error) {
 	b := newBuilder(name, PhraseBankClasses(), skipBad)
+	data = bytes.TrimPrefix(data, []byte(byteOrderMark))
 	for n, line := range bytes.Split(data, []byte("\n")) {
 		line = bytes.TrimRight(line, "\r")
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -377,7 +424,8 @@ func AclImdbClasses() []string { return []string{"neg", "pos"} }
 // root/split/neg/*.txt and root/split/pos/*.txt, one review per file. Rows
 // come neg first, then pos, each in file-name order; Origins name each
 // file (line 1) and Groups hold the file name without ".txt" (e.g.
-// "12_3", id and rating). Other folders (unsup) and files are ignored. An
+// "12_3", id and rating); a file's leading UTF-8 byte-order mark is
+// skipped. Other folders (unsup) and files are ignored. An
 // empty review or invalid UTF-8 is a bad row, skipped only when skipBad.
 // A missing neg or pos folder is an error wrapping ErrLayout.
 func LoadAclImdb(root, split string, skipBad bool) (*Dataset, error) {
@@ -398,6 +446,7 @@ func LoadAclImdb(root, split string, skipBad bool) (*Dataset, error) {
 			if err != nil {
 				return nil, fmt.Errorf("nlp: %w", err)
 			}
+			data = bytes.TrimPrefix(data, []byte(byteOrderMark))
 			err = b.add(string(data), class, strings.TrimSuffix(e.Name(), ".txt"), Origin{File: path, Line: 1}, "text", "label")
 			if err != nil {
 				return nil, err

@@ -97,6 +97,12 @@ func TestReadCSVErrors(t *testing.T) {
 		{"missing column", "text,score\nhi,1\n", ErrMissingColumn, 1},
 		{"wrong field count", "text,label\nhi,pos\nthere\n", ErrMalformed, 3},
 		{"bare quote", "text,label\nhi \"x\" there,pos\n", ErrMalformed, 2},
+		{"quote never closed", "text,label\na,pos\nb,pos\nc,pos\nd,pos\n\"e,pos\nf,pos\n", ErrMalformed, 6},
+		{"quote never closed, no final newline", "text,label\na,pos\n\"b,pos\nc,pos", ErrMalformed, 3},
+		{"quote never closed on the last line", "text,label\na,pos\n\"b,pos", ErrMalformed, 3},
+		{"quote never closed before the next quoted text", "text,label\n\"a,pos\n\"b\",pos\n\"c\",pos\n", ErrMalformed, 2},
+		{"stray quote after a two-line field", "text,label\n\"a\nb\"x,pos\nc,pos\n", ErrMalformed, 2},
+		{"stray quote on one line", "text,label\na,pos\n\"b\"x,pos\nc,pos\n", ErrMalformed, 3},
 		{"all rows bad", "text,label\n,pos\n", ErrEmptyText, 2},
 	}
 	for _, tc := range cases {
@@ -110,6 +116,62 @@ func TestReadCSVErrors(t *testing.T) {
 	}
 	_, err := ReadCSV(strings.NewReader("text,label\n,pos\n"), "x.csv", CSVOptions{SkipBad: true})
 	assert.ErrorIs(t, err, ErrEmpty, "every row skipped")
+}
+
+func TestReadCSVErrorMessages(t *testing.T) {
+	cases := []struct {
+		name string
+		in   string
+		opt  CSVOptions
+		want string
+	}{
+		{"missing label column", "text,score\nhi,1\n", CSVOptions{},
+			`nlp: x.csv:1: column "label": missing column: want columns "text" and "label"; the header has "text" and "score"`},
+		{"missing group column", "Text,Label,when\nhi,1,x\n", CSVOptions{GroupColumn: "source"},
+			`nlp: x.csv:1: column "source": missing column: want columns "text", "label" and "source"; the header has "Text", "Label" and "when"`},
+		{"quote never closed", "text,label\n\"a,pos\nb,pos\n", CSVOptions{},
+			`nlp: x.csv:2: malformed row: a quoted field of the record starting on this line is never closed (the input ends on line 3)`},
+		{"quote closed by the next text's", "text,label\n\"a,pos\n\"b\",pos\n\"c\",pos\n", CSVOptions{},
+			`nlp: x.csv:2: malformed row: extraneous or missing " in a quoted field of the record starting on this line (the reader stopped on line 3, column 1)`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadCSV(strings.NewReader(tc.in), "x.csv", tc.opt)
+			require.Error(t, err)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
+}
+
+// A byte-order mark at the start of a file is dropped, whatever the
+// format, so that it neither hides the header nor joins the first text.
+func TestByteOrderMark(t *testing.T) {
+	const bom = "\ufeff"
+	for _, tc := range []struct{ name, in string }{
+		{"plain header", bom + "text,label\nGood news.,pos\n"},
+		{"quoted header", bom + "\"text\",\"label\"\nGood news.,pos\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := ReadCSV(strings.NewReader(tc.in), "in", CSVOptions{})
+			require.NoError(t, err)
+			assert.Equal(t, []string{"Good news."}, d.Texts)
+		})
+	}
+	t.Run("phrasebank lines", func(t *testing.T) {
+		d, err := readPhraseBankRaw([]byte(bom+"Good news .@positive\nBad news .@negative\n"), "raw.txt", false, false)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"Good news .", "Bad news ."}, d.Texts)
+	})
+	t.Run("aclImdb file", func(t *testing.T) {
+		root := t.TempDir()
+		require.NoError(t, mkdirAll(filepath.Join(root, "train", "pos")))
+		require.NoError(t, mkdirAll(filepath.Join(root, "train", "neg")))
+		require.NoError(t, writeFile(filepath.Join(root, "train", "pos", "0_9.txt"), bom+"Fine film."))
+		require.NoError(t, writeFile(filepath.Join(root, "train", "neg", "0_1.txt"), "Dull film."))
+		d, err := LoadAclImdb(root, "train", false)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"Dull film.", "Fine film."}, d.Texts)
+	})
 }
 
 func TestLoadPhraseBankRaw(t *testing.T) {

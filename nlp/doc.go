@@ -53,7 +53,8 @@
 // The baseline and the metrics compute in float64; deep text models, which
 // consume the id sequences, compute in float32 like package models. Ids and
 // row indices are 0-based; file lines are 1-based with the CSV header on
-// line 1. Errors are prefixed "nlp:" and wrap the package's sentinels.
+// line 1. Errors are prefixed "nlp:" and wrap the package's sentinels; a
+// configuration field out of range is a *ConfigError naming the field.
 // Functions panic only on broken contracts, each documented: slices of
 // different lengths, negative lengths, out-of-range ids or classes.
 //

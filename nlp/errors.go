@@ -34,7 +34,38 @@ var (
 	// ErrNotConverged reports a solver that stopped without meeting its
 	// tolerance for a reason other than the iteration limit.
 	ErrNotConverged = errors.New("solver did not converge")
+	// ErrEmptyVocab reports a vocabulary built from training texts that
+	// holds no token beside the reserved ones, for instance because
+	// VocabConfig.MinFreq exceeds every token's count.
+	ErrEmptyVocab = errors.New("empty vocabulary")
 )
+
+// ConfigError reports a configuration field outside its documented range.
+// It wraps ErrInvalidArgument.
+type ConfigError struct {
+	// Op names what is being configured, e.g. "text classifier".
+	Op string
+	// Field is the field's name as written in Go, e.g. "Units".
+	Field string
+	// Value is the offending value.
+	Value any
+	// Want says what the field accepts, e.g. ">= 0".
+	Want string
+}
+
+// Error returns a one-line message such as
+// `nlp: text classifier: Units is -5, want >= 0`; a string value is
+// quoted.
+func (e *ConfigError) Error() string {
+	v := fmt.Sprint(e.Value)
+	if s, ok := e.Value.(string); ok {
+		v = fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("nlp: %s: %s is %s, want %s", e.Op, e.Field, v, e.Want)
+}
+
+// Unwrap returns ErrInvalidArgument.
+func (e *ConfigError) Unwrap() error { return ErrInvalidArgument }
 
 // DataError describes a bad input row or file. It names the file, the
 // 1-based line (the header is line 1 of a CSV file; 0 when no line

@@ -75,7 +75,10 @@ The baseline is fitted once per --c value. Deep models stop early on a 10%
 validation slice of their training part; --runs N repeats each deep model
 with training seeds seed..seed+N-1 on the same split and reports the mean.
 With --format aclimdb, --data names a folder in the aclImdb layout and the
-models are fitted on its train split and scored on its test split.`
+models are fitted on its train split and scored on its test split. Flag
+values out of range are refused before any data is read.
+
+` + textFormatsHelp
 	cmd := &cobra.Command{
 		Use:   name,
 		Short: short,
@@ -95,9 +98,9 @@ models are fitted on its train split and scored on its test split.`
 	}
 	fl.StringVar(&f.kinds, "kinds", kinds, "comma-separated deep models to run")
 	fl.StringVar(&f.cs, "c", "1,100", "comma-separated C values of the TF-IDF baseline")
-	fl.IntVar(&f.folds, "folds", 5, "cross-validation folds (imdb, uci)")
-	fl.Float64Var(&f.testFraction, "test-fraction", 0.2, "test fraction of the split (phrasebank)")
-	fl.IntVar(&f.runs, "runs", 1, "training seeds per deep model (phrasebank)")
+	fl.IntVar(&f.folds, "folds", 5, "cross-validation folds, >= 2 (imdb, uci)")
+	fl.Float64Var(&f.testFraction, "test-fraction", 0.2, "test fraction of the split, in (0, 1) (phrasebank)")
+	fl.IntVar(&f.runs, "runs", 1, "training seeds per deep model, >= 1 (phrasebank)")
 	fl.StringVar(&f.out, "out", "", "also write the result as JSON to this file")
 	fl.BoolVar(&f.jsonOut, "json", false, "print the result as JSON instead of a table")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
@@ -117,17 +120,28 @@ func splitList(s string) []string {
 
 func runBenchText(ctx context.Context, name string, f *benchTextFlags, stdout, stderr io.Writer) error {
 	what := "bench " + name
+	if err := f.validate(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := checkFormat(f.format); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
 	kinds := splitList(f.kinds)
 	var cs []float64
 	for _, s := range splitList(f.cs) {
 		c, err := strconv.ParseFloat(s, 64)
-		if err != nil || c <= 0 {
-			return fmt.Errorf("%s: --c %q: want positive numbers", what, f.cs)
+		if err != nil || !(c > 0) || math.IsInf(c, 1) {
+			return fmt.Errorf("%s: --c %q: want finite numbers > 0, separated by commas", what, f.cs)
 		}
 		cs = append(cs, c)
 	}
-	if f.runs < 1 || f.folds < 2 {
-		return fmt.Errorf("%s: --runs must be >= 1 and --folds >= 2", what)
+	switch {
+	case f.runs < 1:
+		return fmt.Errorf("%s: --runs %d: want an integer >= 1", what, f.runs)
+	case f.folds < 2:
+		return fmt.Errorf("%s: --folds %d: want an integer >= 2", what, f.folds)
+	case !(f.testFraction > 0 && f.testFraction < 1):
+		return fmt.Errorf("%s: --test-fraction %g: want a fraction in (0, 1)", what, f.testFraction)
 	}
 	for _, k := range kinds {
 		if !slices.Contains(nlp.TextKinds(), k) {
@@ -138,7 +152,7 @@ func runBenchText(ctx context.Context, name string, f *benchTextFlags, stdout, s
 	split := "train"
 	d, err := loadText(f.format, f.data, split)
 	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return wrapNLP(what, err)
 	}
 	res := &benchTextResult{Corpus: name, Data: f.data, N: d.Len(), Seed: f.seed, Config: f.config("")}
 
@@ -149,7 +163,7 @@ func runBenchText(ctx context.Context, name string, f *benchTextFlags, stdout, s
 	case f.format == fmtAclImdb:
 		test, err := loadText(f.format, f.data, "test")
 		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
+			return wrapNLP(what, err)
 		}
 		res.Protocol = fmt.Sprintf("aclImdb train (%d) → test (%d)", d.Len(), test.Len())
 		total = 1
@@ -164,7 +178,7 @@ func runBenchText(ctx context.Context, name string, f *benchTextFlags, stdout, s
 	case name == "phrasebank":
 		train, test, err := d.StratifiedSplit(f.testFraction, f.seed)
 		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
+			return wrapNLP(what+": --test-fraction", err)
 		}
 		res.Protocol = fmt.Sprintf("stratified split, test fraction %g, train %d / test %d", f.testFraction, train.Len(), test.Len())
 		total = 1
@@ -212,7 +226,7 @@ func runBenchText(ctx context.Context, name string, f *benchTextFlags, stdout, s
 		})
 		if err != nil {
 			bar.done()
-			return fmt.Errorf("%s: %w", what, err)
+			return wrapNLP(what, err)
 		}
 		row.Seconds = time.Since(start).Seconds()
 		res.Rows = append(res.Rows, row)
@@ -232,7 +246,7 @@ func runBenchText(ctx context.Context, name string, f *benchTextFlags, stdout, s
 			})
 			if err != nil {
 				bar.done()
-				return fmt.Errorf("%s: %s: %w", what, kind, err)
+				return wrapNLP(what+": "+kind, err)
 			}
 			rows = append(rows, row)
 		}

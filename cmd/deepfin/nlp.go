@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -29,6 +32,31 @@ const (
 	fmtAclImdb    = "aclimdb"    // folder: train|test/pos|neg/*.txt
 )
 
+// textFormatsHelp describes the --format values for the help of the
+// commands that read a labelled corpus.
+const textFormatsHelp = `Corpus formats (--format):
+  phrasebank  CSV with columns text and label (negative, neutral or
+              positive), or the original sentence@label text file
+  uci         CSV with columns text, label (0 or 1) and source
+  imdb        CSV with columns text and label (0 or 1)
+  csv         CSV with columns text and label; the classes are the
+              distinct labels
+  aclimdb     --data names a folder laid out as train|test/pos|neg/*.txt;
+              --split picks the part
+CSV column names are matched ignoring case and surrounding spaces, other
+columns are ignored, and a quoted text may span lines. A leading UTF-8
+byte-order mark is ignored.`
+
+// checkFormat returns an error naming --format unless format is one the
+// text commands read.
+func checkFormat(format string) error {
+	switch format {
+	case fmtPhraseBank, fmtUCI, fmtIMDB, fmtCSV, fmtAclImdb:
+		return nil
+	}
+	return fmt.Errorf("--format %q: want phrasebank, uci, imdb, csv or aclimdb", format)
+}
+
 // loadText reads a labelled corpus; split names the aclImdb split.
 func loadText(format, path, split string) (*nlp.Dataset, error) {
 	switch format {
@@ -43,12 +71,29 @@ func loadText(format, path, split string) (*nlp.Dataset, error) {
 	case fmtAclImdb:
 		return nlp.LoadAclImdb(path, split, false)
 	}
-	return nil, fmt.Errorf("--format %q: want phrasebank, uci, imdb, csv or aclimdb", format)
+	return nil, checkFormat(format)
 }
 
-// textFlags are the model flags shared by nlp train and the text benches.
+// nlpError is an error of package nlp behind the context of a command
+// (e.g. "nlp score"), its leading "nlp: " left out so that the message
+// does not name the package twice. It unwraps to err.
+type nlpError struct {
+	what string
+	err  error
+}
+
+func (e *nlpError) Error() string {
+	return e.what + ": " + strings.TrimPrefix(e.err.Error(), "nlp: ")
+}
+
+func (e *nlpError) Unwrap() error { return e.err }
+
+// wrapNLP returns err behind the context what as an *nlpError.
+func wrapNLP(what string, err error) error { return &nlpError{what: what, err: err} }
+
+// textFlags are the model flags shared by nlp train and the text benches
+// (which pick models with --kinds rather than --kind).
 type textFlags struct {
-	kind      string
 	maxLen    int
 	keepEnd   bool
 	embed     int
@@ -67,27 +112,66 @@ type textFlags struct {
 
 func (f *textFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.kind, "kind", nlp.KindLSTM, "model: lstm, gru, cnn or mean")
 	fl.IntVar(&f.maxLen, "max-len", 0, "tokens kept per text (0: 95th percentile of the training texts, 8..256)")
 	fl.BoolVar(&f.keepEnd, "keep-end", false, "keep the last tokens of long texts instead of the first")
-	fl.IntVar(&f.embed, "embed", 64, "embedding dimension")
-	fl.IntVar(&f.units, "units", 64, "recurrent units or convolution filters")
-	fl.IntVar(&f.kernel, "kernel", 3, "convolution width of the cnn (odd)")
-	fl.Float64Var(&f.dropout, "dropout", 0.3, "dropout before the output layer (negative: none)")
-	fl.IntVar(&f.epochs, "epochs", 30, "most training epochs (early stopping on a 10% validation slice)")
-	fl.IntVar(&f.batch, "batch", 32, "batch size")
-	fl.Float64Var(&f.lr, "lr", 0.002, "Adam learning rate")
-	fl.Float64Var(&f.decay, "weight-decay", 0, "AdamW decoupled weight decay")
-	fl.IntVar(&f.patience, "patience", 4, "epochs without a lower validation loss before stopping")
-	fl.IntVar(&f.minFreq, "min-freq", 2, "minimum training occurrences of a vocabulary token")
+	fl.IntVar(&f.embed, "embed", 64, "embedding dimension (>= 1)")
+	fl.IntVar(&f.units, "units", 64, "recurrent units or convolution filters (>= 1)")
+	fl.IntVar(&f.kernel, "kernel", 3, "convolution width of the cnn (odd, >= 1)")
+	fl.Float64Var(&f.dropout, "dropout", 0.3, "dropout rate before the output layer, in [0, 1) (0: none)")
+	fl.IntVar(&f.epochs, "epochs", 30, "most training epochs, >= 1 (early stopping on a 10% validation slice)")
+	fl.IntVar(&f.batch, "batch", 32, "batch size (>= 1)")
+	fl.Float64Var(&f.lr, "lr", 0.002, "Adam learning rate (> 0)")
+	fl.Float64Var(&f.decay, "weight-decay", 0, "AdamW decoupled weight decay (>= 0; 0: none)")
+	fl.IntVar(&f.patience, "patience", 4, "epochs without a lower validation loss before stopping (>= 1)")
+	fl.IntVar(&f.minFreq, "min-freq", 2, "minimum training occurrences of a vocabulary token (>= 1)")
 	fl.BoolVar(&f.normalize, "normalize-numbers", false, "replace numbers by one token")
 	fl.Uint64Var(&f.seed, "seed", 42, "seed of the validation slice, the weights, shuffling and dropout")
 }
 
+// validate returns an error naming the first model flag whose value is
+// out of range, so that commands fail before reading any data.
+func (f *textFlags) validate() error {
+	for _, c := range []struct {
+		flag     string
+		v, least int
+		note     string
+	}{
+		{"max-len", f.maxLen, 0, " (0: the 95th percentile of the training lengths)"},
+		{"embed", f.embed, 1, ""},
+		{"units", f.units, 1, ""},
+		{"epochs", f.epochs, 1, ""},
+		{"batch", f.batch, 1, ""},
+		{"patience", f.patience, 1, ""},
+		{"min-freq", f.minFreq, 1, ""},
+	} {
+		if c.v < c.least {
+			return fmt.Errorf("--%s %d: want an integer >= %d%s", c.flag, c.v, c.least, c.note)
+		}
+	}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case f.kernel < 1 || f.kernel%2 == 0:
+		return fmt.Errorf("--kernel %d: want an odd integer >= 1", f.kernel)
+	case !(f.dropout >= 0 && f.dropout < 1):
+		return fmt.Errorf("--dropout %g: want a rate in [0, 1) (0: none)", f.dropout)
+	case !(f.lr > 0) || !finite(f.lr):
+		return fmt.Errorf("--lr %g: want a finite number > 0", f.lr)
+	case !(f.decay >= 0) || !finite(f.decay):
+		return fmt.Errorf("--weight-decay %g: want a finite number >= 0 (0: none)", f.decay)
+	}
+	return nil
+}
+
+// config returns the TextConfig of the flags, which validate has
+// accepted. Every size is passed as given, so no flag value turns into a
+// library default; --dropout 0 becomes the library's "none".
 func (f *textFlags) config(kind string) nlp.TextConfig {
 	cfg := nlp.TextConfig{Kind: kind, MaxLen: f.maxLen, KeepEnd: f.keepEnd, EmbedDim: f.embed, Units: f.units,
 		Kernel: f.kernel, Dropout: f.dropout, Epochs: f.epochs, BatchSize: f.batch, LearningRate: f.lr,
 		WeightDecay: f.decay, Patience: f.patience, Vocab: nlp.VocabConfig{MinFreq: f.minFreq}, Seed: f.seed}
+	if f.dropout == 0 {
+		cfg.Dropout = -1
+	}
 	if f.normalize {
 		cfg.Tokenizer.Numbers = nlp.NumbersNormalize
 	}
@@ -149,6 +233,7 @@ func newNLPCmd() *cobra.Command {
 
 type nlpTrainFlags struct {
 	textFlags
+	kind                     string
 	data, format, split, out string
 	testFraction             float64
 	quiet                    bool
@@ -186,10 +271,16 @@ func newNLPTrainCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "train",
 		Short: "Train a text classifier on a labelled corpus and save it",
-		Long: `Nlp train fits a deep text classifier (--kind lstm, gru, cnn or mean) on a
-labelled corpus and saves it as a directory (classifier.json with the
-tokenizer and vocabulary, and the model). With --test-fraction it holds out
-a stratified test part (seed --seed) and reports accuracy and macro-F1 on it.`,
+		Long: `Train fits a deep text classifier (--kind lstm, gru, cnn or mean) on a
+labelled corpus and saves it as a directory: classifier.json with the
+tokenizer and vocabulary, the model, and training.json with the figures of
+the run. With --test-fraction it holds out a stratified test part (seed
+--seed) and reports accuracy and macro-F1 on it. Flag values out of range
+are refused before any data is read. An empty vocabulary (no token passing
+--min-freq) is an error, and one of fewer than ` + fmt.Sprint(smallVocab) + ` words draws a
+warning on standard error.
+
+` + textFormatsHelp,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runNLPTrain(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -197,27 +288,46 @@ a stratified test part (seed --seed) and reports accuracy and macro-F1 on it.`,
 	}
 	f.textFlags.add(cmd)
 	fl := cmd.Flags()
+	fl.StringVar(&f.kind, "kind", nlp.KindLSTM, "model: lstm, gru, cnn or mean")
 	fl.StringVar(&f.data, "data", "../shared/data/text/financial_phrasebank_allagree.csv", "corpus file (or aclImdb folder)")
-	fl.StringVar(&f.format, "format", fmtPhraseBank, "corpus format: phrasebank, uci, imdb, csv or aclimdb")
+	fl.StringVar(&f.format, "format", fmtPhraseBank, "corpus format: phrasebank, uci, imdb, csv or aclimdb (see above)")
 	fl.StringVar(&f.split, "split", "train", "aclImdb split to read")
 	fl.StringVar(&f.out, "out", "deepfin-text-model", "directory to save the classifier to")
-	fl.Float64Var(&f.testFraction, "test-fraction", 0, "hold out this stratified fraction for a test score (0: train on all)")
+	fl.Float64Var(&f.testFraction, "test-fraction", 0, "hold out this stratified fraction, in [0, 1), for a test score (0: train on all)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	return cmd
 }
 
+// smallVocab is the vocabulary size, reserved tokens aside, below which
+// nlp train warns that the model sees little of the text.
+const smallVocab = 10
+
 func runNLPTrain(ctx context.Context, f *nlpTrainFlags, stdout, stderr io.Writer) error {
-	if err := nlp.CheckSaveTarget(f.out); err != nil {
-		return fmt.Errorf("--out: %w", err)
+	const what = "nlp train"
+	if err := f.validate(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
+	if !slices.Contains(nlp.TextKinds(), f.kind) {
+		return fmt.Errorf("%s: --kind %q: want lstm, gru, cnn or mean", what, f.kind)
+	}
+	if !(f.testFraction >= 0 && f.testFraction < 1) {
+		return fmt.Errorf("%s: --test-fraction %g: want a fraction in [0, 1) (0: no test part)", what, f.testFraction)
+	}
+	if err := checkFormat(f.format); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := nlp.CheckSaveTarget(f.out); err != nil {
+		return wrapNLP(what+": --out", err)
+	}
+
 	d, err := loadText(f.format, f.data, f.split)
 	if err != nil {
-		return fmt.Errorf("nlp train: %w", err)
+		return wrapNLP(what, err)
 	}
 	train, test := d, (*nlp.Dataset)(nil)
 	if f.testFraction > 0 {
 		if train, test, err = d.StratifiedSplit(f.testFraction, f.seed); err != nil {
-			return fmt.Errorf("nlp train: %w", err)
+			return wrapNLP(what+": --test-fraction", err)
 		}
 	}
 	bar := newFitBar(stderr, f.quiet || !isTerminal(stderr), 1, "training")
@@ -226,25 +336,32 @@ func runNLPTrain(ctx context.Context, f *nlpTrainFlags, stdout, stderr io.Writer
 	start := time.Now()
 	c, err := nlp.FitTextClassifierDataset(ctx, train, cfg)
 	bar.done()
+	if errors.Is(err, nlp.ErrEmptyVocab) {
+		return wrapNLP(fmt.Sprintf("%s: --min-freq %d", what, f.minFreq), err)
+	}
 	if err != nil {
-		return fmt.Errorf("nlp train: %w", err)
+		return wrapNLP(what, err)
 	}
 	res := nlpTrainResult{Config: c.Config, Classes: c.Classes(), TrainN: train.Len(), Vocab: c.Encoder.Vocab.Len(),
 		MaxLen: c.Encoder.MaxLen, Params: c.Model.NumParams(), Epochs: len(c.History.TrainLoss),
 		BestEpoch: c.History.BestEpoch + 1, Seconds: time.Since(start).Seconds()}
+	if words := res.Vocab - 2; words < smallVocab {
+		fmt.Fprintf(stderr, "%s: warning: the vocabulary holds only %d %s beside <pad> and <unk> (--min-freq %d); the model sees little of the text\n",
+			what, words, plural(words, "word", "words"), f.minFreq)
+	}
 	if test != nil {
 		pred, err := c.Predict(test.Texts)
 		if err != nil {
-			return fmt.Errorf("nlp train: %w", err)
+			return wrapNLP(what, err)
 		}
 		res.TestN = test.Len()
 		res.Test = toJSON(nlp.Evaluate(test.Labels, pred, len(d.Classes)))
 	}
 	if err := c.Save(f.out); err != nil {
-		return fmt.Errorf("nlp train: %w", err)
+		return wrapNLP(what, err)
 	}
 	if err := saveJSON(filepath.Join(f.out, nlp.TrainingFile), res); err != nil {
-		return fmt.Errorf("nlp train: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	fmt.Fprintf(stdout, "%s: %d texts, vocabulary %d, %d tokens per text, %d parameters, %d epochs (best %d), %.0fs\n",
 		f.kind, res.TrainN, res.Vocab, res.MaxLen, res.Params, res.Epochs, res.BestEpoch, res.Seconds)
@@ -253,6 +370,14 @@ func runNLPTrain(ctx context.Context, f *nlpTrainFlags, stdout, stderr io.Writer
 	}
 	fmt.Fprintf(stdout, "saved %s (figures in %s)\n", f.out, filepath.Join(f.out, nlp.TrainingFile))
 	return nil
+}
+
+// plural returns one when n is 1 and many otherwise.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 type nlpEvalFlags struct {
@@ -265,7 +390,12 @@ func newNLPEvalCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Score a saved text classifier on a labelled corpus",
-		Args:  cobra.NoArgs,
+		Long: `Eval predicts the class of every text of a labelled corpus with a
+classifier saved by nlp train and prints the accuracy, the macro-F1 and the
+confusion matrix. The corpus must have the model's classes.
+
+` + textFormatsHelp,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runNLPEval(f, cmd.OutOrStdout())
 		},
@@ -281,16 +411,20 @@ func newNLPEvalCmd() *cobra.Command {
 }
 
 func runNLPEval(f *nlpEvalFlags, stdout io.Writer) error {
+	const what = "nlp eval"
 	if f.data == "" {
-		return fmt.Errorf("nlp eval: --data is required")
+		return fmt.Errorf("%s: --data is required", what)
+	}
+	if err := checkFormat(f.format); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	c, err := nlp.LoadTextClassifier(f.model)
 	if err != nil {
-		return fmt.Errorf("nlp eval: %w", err)
+		return wrapNLP(what, err)
 	}
 	d, err := loadText(f.format, f.data, f.split)
 	if err != nil {
-		return fmt.Errorf("nlp eval: %w", err)
+		return wrapNLP(what, err)
 	}
 	classes := c.Classes()
 	if strings.Join(classes, "\x00") != strings.Join(d.Classes, "\x00") {
@@ -298,7 +432,7 @@ func runNLPEval(f *nlpEvalFlags, stdout io.Writer) error {
 	}
 	pred, err := c.Predict(d.Texts)
 	if err != nil {
-		return fmt.Errorf("nlp eval: %w", err)
+		return wrapNLP(what, err)
 	}
 	m := nlp.Evaluate(d.Labels, pred, len(classes))
 	res := toJSON(m)
@@ -337,12 +471,12 @@ func newNLPScoreCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "score [text...]",
 		Short: "Classify texts with a saved classifier",
-		Long: `Nlp score prints the predicted class and the class probabilities of each
+		Long: `Score prints the predicted class and the class probabilities of each
 text given as an argument, or of each line of --input ("-" for standard
 input) when there are no arguments. Each row carries the line number (or
 argument position) of its text; blank lines are skipped and counted on
-standard error, and text that is not valid UTF-8 is an error naming its
-line.`,
+standard error. A leading UTF-8 byte-order mark is ignored; a line longer
+than 16 MiB, or text that is not valid UTF-8, is an error naming its line.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runNLPScore(f, args, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
@@ -354,18 +488,22 @@ line.`,
 	return cmd
 }
 
+// maxScoreLine is the longest line, in bytes, that nlp score reads.
+const maxScoreLine = 16 << 20
+
 func runNLPScore(f *nlpScoreFlags, texts []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	const what = "nlp score"
 	c, err := nlp.LoadTextClassifier(f.model)
 	if err != nil {
-		return fmt.Errorf("nlp score: %w", err)
+		return wrapNLP(what, err)
 	}
 	var lines []int
 	for i, t := range texts {
 		if !utf8.ValidString(t) {
-			return fmt.Errorf("nlp score: argument %d is not valid UTF-8", i+1)
+			return fmt.Errorf("%s: argument %d is not valid UTF-8", what, i+1)
 		}
 		if strings.TrimSpace(t) == "" {
-			return fmt.Errorf("nlp score: argument %d is blank", i+1)
+			return fmt.Errorf("%s: argument %d is blank", what, i+1)
 		}
 		lines = append(lines, i+1)
 	}
@@ -375,39 +513,46 @@ func runNLPScore(f *nlpScoreFlags, texts []string, stdin io.Reader, stdout, stde
 		if f.input != "-" {
 			file, err := os.Open(f.input)
 			if err != nil {
-				return fmt.Errorf("nlp score: %w", err)
+				return fmt.Errorf("%s: %w", what, err)
 			}
 			defer file.Close()
 			r, name = file, f.input
 		}
 		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), 16<<20)
-		blank := 0
-		for n := 1; sc.Scan(); n++ {
-			line := strings.TrimSpace(sc.Text())
+		sc.Buffer(make([]byte, 64*1024), maxScoreLine)
+		blank, n := 0, 1
+		for ; sc.Scan(); n++ {
+			line := sc.Text()
+			if n == 1 {
+				line = strings.TrimPrefix(line, "\ufeff")
+			}
+			line = strings.TrimSpace(line)
 			switch {
 			case line == "":
 				blank++
 			case !utf8.ValidString(line):
-				return fmt.Errorf("nlp score: %s:%d: text is not valid UTF-8", name, n)
+				return fmt.Errorf("%s: %s:%d: text is not valid UTF-8", what, name, n)
 			default:
 				texts = append(texts, line)
 				lines = append(lines, n)
 			}
 		}
-		if err := sc.Err(); err != nil {
-			return fmt.Errorf("nlp score: %s: %w", name, err)
+		switch err := sc.Err(); {
+		case errors.Is(err, bufio.ErrTooLong):
+			return fmt.Errorf("%s: %s:%d: line longer than %d MiB", what, name, n, maxScoreLine>>20)
+		case err != nil:
+			return fmt.Errorf("%s: %s: %w", what, name, err)
 		}
 		if blank > 0 {
-			fmt.Fprintf(stderr, "nlp score: skipped %d blank lines of %s\n", blank, name)
+			fmt.Fprintf(stderr, "%s: skipped %d blank %s of %s\n", what, blank, plural(blank, "line", "lines"), name)
 		}
 		if len(texts) == 0 {
-			return fmt.Errorf("nlp score: %s holds no text", name)
+			return fmt.Errorf("%s: %s holds no text", what, name)
 		}
 	}
 	proba, err := c.PredictProba(texts)
 	if err != nil {
-		return fmt.Errorf("nlp score: %w", err)
+		return wrapNLP(what, err)
 	}
 	classes := c.Classes()
 	rows := make([]scoredText, len(texts))
