@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/deepfin/deepfin/internal/csvsep"
 )
 
 // Defaults applied when the corresponding LoadOptions field is zero.
@@ -104,6 +106,9 @@ func LoadFS(fsys fs.FS, name string, opt LoadOptions) (*MarketData, error) {
 // volume (vol), ticker (symbol, name). When aliases of one column both
 // appear, the earlier alias in these lists wins (a "date" column beats a
 // "time" column); two headers with the same name are ErrDuplicateColumn.
+// The separator is the comma: when required columns are missing and the
+// header reads as one column holding semicolons, tabs or pipes, the
+// ErrMissingColumn message says the file seems to use that separator.
 //
 // With a ticker column the file may hold many tickers in long format, in
 // any row order. Dates may be 2006-01-02, 2006/01/02, 01/02/2006,
@@ -476,8 +481,12 @@ func (p *parser) readHeader(header []string, line int) error {
 		if len(missing) > 1 {
 			plural = "s"
 		}
+		hint := csvsep.Hint(header)
+		if hint != "" {
+			hint = "; " + hint
+		}
 		return &DataError{File: p.name, Column: strings.Trim(missing[0], `"`), Err: fmt.Errorf(
-			"%w%s %s (have: %s)", ErrMissingColumn, plural, strings.Join(missing, ", "), haveList(header))}
+			"%w%s %s (have: %s)%s", ErrMissingColumn, plural, strings.Join(missing, ", "), haveList(header), hint)}
 	}
 
 	if p.idx[colTicker] < 0 {

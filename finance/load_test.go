@@ -422,6 +422,27 @@ func TestReadOHLCVInline(t *testing.T) {
 	}
 }
 
+func TestOtherSeparatorHint(t *testing.T) {
+	cases := []struct {
+		name, in, want string
+	}{
+		{"semicolons", "date;open;high;low;close\n2015-03-02;1;1;1;1\n",
+			`finance: in.csv: missing required columns "date", "open", "high", "low", "close" (have: date;open;high;low;close); ` +
+				`the header is one column holding ';': the file seems to be separated by ';', not by commas`},
+		{"tabs", "date\topen\thigh\tlow\tclose\n", `the file seems to be separated by '\t', not by commas`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ReadOHLCV(strings.NewReader(c.in), "in.csv", LoadOptions{MinBars: 1})
+			require.ErrorIs(t, err, ErrMissingColumn)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+	_, err := ReadOHLCV(strings.NewReader("date,open,low\n"), "in.csv", LoadOptions{})
+	require.ErrorIs(t, err, ErrMissingColumn)
+	assert.NotContains(t, err.Error(), "separated", "no hint for a comma file")
+}
+
 func TestAliasPriority(t *testing.T) {
 	// "date" beats "time" (a time-of-day column); "ticker" beats "name".
 	in := "time,Date,Name,Ticker,Open,High,Low,Close\n09:30,2015-03-02,Apple Inc,AAPL,1,2,0.5,1.5\n"

@@ -17,10 +17,13 @@ import (
 // Report (nil, no strategy result, an empty result, a nil asset result).
 var ErrInvalid = errors.New("invalid report")
 
-// ErrNotReportDir is returned (wrapped) by Write when the target directory
-// exists, is not empty and does not hold an earlier report: Write replaces
-// whole directories, so it refuses to replace one it did not write.
-var ErrNotReportDir = errors.New("exists and does not hold a deepfin report")
+// ErrNotReportDir is returned (wrapped) by Write and CheckTarget when the
+// target exists and is not an empty directory or one holding an earlier
+// report and nothing else: Write replaces whole directories, so it
+// refuses to replace one that may hold files it did not write. The
+// message says why: for example "it holds files deepfin would not write
+// there: notes.txt".
+var ErrNotReportDir = errors.New("not replaceable by a report")
 
 // DefaultRollingWindow is the rolling Sharpe window, in bars, used when
 // Report.RollingWindow is 0: about half a year of daily bars.
@@ -114,15 +117,19 @@ func CheckTarget(dir string) error {
 		}
 		return false
 	})
-	if err != nil {
-		return fmt.Errorf("report: %s: %w: %w; choose a new or empty folder", dir, ErrNotReportDir, err)
+	var refused *atomicfile.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		return fmt.Errorf("report: %s: %w: %s; choose a new or empty folder", dir, ErrNotReportDir, refused.Reason())
+	case err != nil:
+		return fmt.Errorf("report: %s: %w: %w", dir, ErrNotReportDir, err)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, FileJSON)); err == nil {
 		var head struct {
 			Format string `json:"format"`
 		}
 		if json.Unmarshal(b, &head) != nil || head.Format != reportFormat {
-			return fmt.Errorf("report: %s: %w (its %s is not a deepfin report); choose a new or empty folder", dir, ErrNotReportDir, FileJSON)
+			return fmt.Errorf("report: %s: %w: its %s is not a deepfin report; choose a new or empty folder", dir, ErrNotReportDir, FileJSON)
 		}
 	}
 	return nil

@@ -335,40 +335,56 @@ func TestWriteRefusesForeignDirectory(t *testing.T) {
 	tests := []struct {
 		name    string
 		prepare func(dir string)
-		wantErr bool
+		wantErr string // the reason the message gives; "" means no error
 	}{
-		{"absent", func(string) {}, false},
-		{"empty", func(dir string) { require.NoError(t, os.Mkdir(dir, 0o755)) }, false},
+		{"absent", func(string) {}, ""},
+		{"empty", func(dir string) { require.NoError(t, os.Mkdir(dir, 0o755)) }, ""},
 		{"user files", func(dir string) {
 			require.NoError(t, os.Mkdir(dir, 0o755))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "thesis.tex"), []byte("precious"), 0o644))
-		}, true},
+		}, "it holds files deepfin would not write there: thesis.tex"},
 		{"an earlier report beside a user's folder", func(dir string) {
 			require.NoError(t, Write(dir, sampleReport(t)))
 			require.NoError(t, os.Mkdir(filepath.Join(dir, "text-model"), 0o755))
-		}, true},
+		}, "it holds files deepfin would not write there: text-model/"},
+		{"an earlier report beside a user's notes", func(dir string) {
+			require.NoError(t, Write(dir, sampleReport(t)))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("precious"), 0o644))
+		}, "it holds files deepfin would not write there: notes.txt"},
+		{"report files without report.json", func(dir string) {
+			require.NoError(t, Write(dir, sampleReport(t)))
+			require.NoError(t, os.Remove(filepath.Join(dir, FileJSON)))
+		}, "it has no report.json, the file that marks a folder deepfin wrote"},
 		{"foreign report.json", func(dir string) {
 			require.NoError(t, os.Mkdir(dir, 0o755))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, FileJSON), []byte(`{"format":"other"}`), 0o644))
-		}, true},
+		}, "its report.json is not a deepfin report"},
+		{"a file", func(dir string) {
+			require.NoError(t, os.WriteFile(dir, []byte("precious"), 0o644))
+		}, "it is not a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "out")
 			tt.prepare(dir)
 			err := Write(dir, r)
-			if !tt.wantErr {
+			if tt.wantErr == "" {
 				require.NoError(t, err)
 				require.NoError(t, Write(dir, r), "a directory holding an earlier report is replaced")
 				return
 			}
 			require.ErrorIs(t, err, ErrNotReportDir)
+			assert.EqualError(t, err, "report: "+dir+": not replaceable by a report: "+tt.wantErr+"; choose a new or empty folder")
 			if tt.name == "user files" {
 				assert.FileExists(t, filepath.Join(dir, "thesis.tex"))
 				assert.NoFileExists(t, filepath.Join(dir, FileHTML), "nothing written into a foreign directory")
 			}
 			if tt.name == "an earlier report beside a user's folder" {
 				assert.DirExists(t, filepath.Join(dir, "text-model"))
+			}
+			if tt.name == "an earlier report beside a user's notes" {
+				assert.FileExists(t, filepath.Join(dir, "notes.txt"))
+				assert.FileExists(t, filepath.Join(dir, FileJSON), "the earlier report is kept too")
 			}
 		})
 	}

@@ -124,7 +124,7 @@ func TestBacktestKeepsForeignFolder(t *testing.T) {
 	require.NoError(t, os.WriteFile(precious, []byte("keep me"), 0o644))
 	_, _, err := run(t, "backtest", "--data", "testdata/aapl_300.csv", "--out", dir, "--quiet")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "does not hold a deepfin report")
+	assert.Contains(t, err.Error(), "it holds files deepfin would not write there: notes.txt")
 	assert.FileExists(t, precious)
 }
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/deepfin/deepfin/finance/credit"
 	"github.com/deepfin/deepfin/internal/atomicfile"
+	"github.com/deepfin/deepfin/internal/csvsep"
 )
 
 // reportFile is the JSON summary written beside a trained bundle and by
@@ -379,8 +381,8 @@ applicant: id (--id column, or the 1-based row number), score in points
 (higher is safer), pd (probability of bad) and reason_1..reason_k (the
 attributes that cost the most points, as "attribute: bin"; empty for an
 MLP). Every row is validated against the model's schema; the first bad row
-stops the command with an error naming file:line:column and the field, and
-nothing is written.`,
+stops the command with an error naming the file, the line and the column
+(file:line: column "name": ...), and nothing is written.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runCreditScore(f, cmd.OutOrStdout())
@@ -395,22 +397,42 @@ nothing is written.`,
 	return cmd
 }
 
-// rowError is a bad cell of an input CSV: "file:line:column: ...".
-type rowError struct {
-	file         string
-	line, column int
-	field        string
-	err          error
-}
-
-func (e *rowError) Error() string {
-	if e.field == "" {
-		return fmt.Sprintf("%s:%d:%d: %v", e.file, e.line, e.column, e.err)
+// csvError converts an error of encoding/csv reading file into a
+// *credit.DataError naming the line (a wrong number of fields, bad
+// quoting); other errors are returned as they are.
+func csvError(file string, err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return err
 	}
-	return fmt.Sprintf("%s:%d:%d: column %q: %v", e.file, e.line, e.column, e.field, e.err)
+	return &credit.DataError{File: file, Line: pe.Line, Err: fmt.Errorf("%w: %v", credit.ErrBadRow, pe.Err)}
 }
 
-func (e *rowError) Unwrap() error { return e.err }
+// checkHeader returns a *credit.DataError on line 1 naming the first field
+// of s for which need returns true and that header (trimmed names) lacks,
+// saying so when the file seems to use another separator than the comma;
+// it returns nil when every such field is there.
+func checkHeader(file string, header []string, s *credit.Schema, need func(credit.Field) bool) error {
+	for _, fd := range s.Fields {
+		if !need(fd) || slices.Contains(header, fd.Name) {
+			continue
+		}
+		err := fmt.Errorf("used by the model but not in the header: %w", credit.ErrMissingColumn)
+		if hint := csvsep.Hint(header); hint != "" {
+			err = fmt.Errorf("%w (%s)", err, hint)
+		}
+		return &credit.DataError{File: file, Line: 1, Column: fd.Name, Err: err}
+	}
+	return nil
+}
+
+// trimHeader trims spaces and a byte-order mark from header names in place.
+func trimHeader(header []string) []string {
+	for i, h := range header {
+		header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+	}
+	return header
+}
 
 // applicantReader reads CSV rows as validated records of a schema.
 type applicantReader struct {
@@ -430,31 +452,24 @@ func newApplicantReader(r io.Reader, file string, s *credit.Schema, idCol string
 	header, err := ar.cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty file, want a header", file)
+			return nil, &credit.DataError{File: file, Err: fmt.Errorf("empty file, want a header: %w", credit.ErrEmpty)}
 		}
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, csvError(file, err)
 	}
-	pos := make(map[string]int, len(header))
-	for i, h := range header {
-		pos[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
+	header = slices.Clone(trimHeader(header)) // the reader reuses its record
+	if err := checkHeader(file, header, s, func(fd credit.Field) bool { return fd.Required }); err != nil {
+		return nil, err
 	}
 	ar.cols = make([]int, s.Len())
 	for fi, fd := range s.Fields {
-		c, ok := pos[fd.Name]
-		if !ok {
-			c = -1
-			if fd.Required {
-				return nil, fmt.Errorf("%s:1: column %q, required by the model, is not in the header", file, fd.Name)
-			}
-		}
-		ar.cols[fi] = c
+		ar.cols[fi] = slices.Index(header, fd.Name)
 	}
 	if idCol != "" {
-		c, ok := pos[idCol]
-		if !ok {
-			return nil, fmt.Errorf("%s:1: --id column %q is not in the header", file, idCol)
+		ar.idCol = slices.Index(header, idCol)
+		if ar.idCol < 0 {
+			return nil, &credit.DataError{File: file, Line: 1, Column: idCol,
+				Err: fmt.Errorf("--id column not in the header: %w", credit.ErrMissingColumn)}
 		}
-		ar.idCol = c
 	}
 	return ar, nil
 }
@@ -464,11 +479,7 @@ func newApplicantReader(r io.Reader, file string, s *credit.Schema, idCol string
 func (ar *applicantReader) next(x []credit.Value) (string, []credit.Value, error) {
 	rec, err := ar.cr.Read()
 	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return "", nil, &rowError{file: ar.file, line: pe.Line, column: pe.Column, err: pe.Err}
-		}
-		return "", nil, err
+		return "", nil, csvError(ar.file, err)
 	}
 	ar.rec = rec
 	ar.row++
@@ -497,9 +508,9 @@ func (ar *applicantReader) next(x []credit.Value) (string, []credit.Value, error
 	if err != nil {
 		var fe *credit.FieldError
 		if errors.As(err, &fe) {
-			c := ar.cols[max(ar.schema.Index(fe.Field), 0)]
-			if c < 0 {
-				c = 0
+			c := -1
+			if fi := ar.schema.Index(fe.Field); fi >= 0 {
+				c = ar.cols[fi]
 			}
 			return "", nil, ar.cellError(c, fe.Field, fe.Err)
 		}
@@ -516,9 +527,11 @@ func (ar *applicantReader) next(x []credit.Value) (string, []credit.Value, error
 	return id, out, nil
 }
 
+// cellError reports err in the named column of the record just read; col
+// is its position in the record (-1 when absent: the record's first line).
 func (ar *applicantReader) cellError(col int, field string, err error) error {
-	line, column := ar.cr.FieldPos(col)
-	return &rowError{file: ar.file, line: line, column: column, field: field, err: err}
+	line, _ := ar.cr.FieldPos(max(col, 0))
+	return &credit.DataError{File: ar.file, Line: line, Column: field, Err: err}
 }
 
 func runCreditScore(f *creditScoreFlags, stdout io.Writer) error {
@@ -580,7 +593,7 @@ func runCreditScore(f *creditScoreFlags, stdout io.Writer) error {
 		return err
 	}
 	if ar.row == 0 {
-		return fmt.Errorf("%s: no applicants after the header", f.data)
+		return &credit.DataError{File: f.data, Err: fmt.Errorf("no applicants after the header: %w", credit.ErrEmpty)}
 	}
 	if f.output == "" {
 		_, err = stdout.Write(buf.Bytes())
@@ -647,6 +660,9 @@ func runCreditReport(f *creditReportFlags, stdout io.Writer) error {
 	}
 	// A report folder holds report.json and plots only: never a model,
 	// which a report written over it would destroy.
+	if _, err := os.Stat(filepath.Join(f.out, credit.BundleFile)); err == nil {
+		return fmt.Errorf("--out %s holds a model (%s), which the report would replace; choose another folder", f.out, credit.BundleFile)
+	}
 	if err := credit.CheckReplaceable(f.out, reportFile, func(name string) bool {
 		return name == reportFile || credit.PlotEntry(name)
 	}); err != nil {
@@ -660,18 +676,19 @@ func runCreditReport(f *creditReportFlags, stdout io.Writer) error {
 		return err
 	}
 	target, bad := cmp(f.target, b.Target), cmp(f.bad, b.Bad)
-	header, err := csvHeader(f.data)
-	if err != nil {
-		return err
-	}
+	// A header that cannot be read is reported by LoadCSV below.
+	header, _ := csvHeader(f.data)
 	opt := credit.LoadOptions{Target: target, Bad: bad, Kinds: map[string]credit.Kind{}}
 	for _, fd := range b.Schema().Fields {
-		if _, ok := header[fd.Name]; ok && fd.Name != target {
+		if slices.Contains(header, fd.Name) && fd.Name != target {
 			opt.Kinds[fd.Name] = fd.Kind
 		}
 	}
 	d, err := credit.LoadCSV(f.data, opt)
 	if err != nil {
+		return err
+	}
+	if err := checkHeader(f.data, header, b.Schema(), func(fd credit.Field) bool { return fd.Used }); err != nil {
 		return err
 	}
 	points, pds, err := b.ScoreDataset(d, nil)
@@ -752,8 +769,8 @@ func cmp(a, b string) string {
 	return b
 }
 
-// csvHeader returns the set of trimmed column names of a CSV file.
-func csvHeader(path string) (map[string]bool, error) {
+// csvHeader returns the trimmed column names of a CSV file.
+func csvHeader(path string) ([]string, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -761,11 +778,7 @@ func csvHeader(path string) (map[string]bool, error) {
 	defer fh.Close()
 	h, err := csv.NewReader(fh).Read()
 	if err != nil {
-		return nil, fmt.Errorf("%s: header: %w", path, err)
+		return nil, csvError(path, err)
 	}
-	out := make(map[string]bool, len(h))
-	for _, c := range h {
-		out[strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))] = true
-	}
-	return out, nil
+	return trimHeader(h), nil
 }

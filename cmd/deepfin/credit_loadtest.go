@@ -306,11 +306,15 @@ func applicantsJSON(path string, s *credit.Schema) ([][]byte, error) {
 	cr := csv.NewReader(fh)
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%s: header: %w", path, err)
+		return nil, csvError(path, err)
+	}
+	header = trimHeader(header)
+	if err := checkHeader(path, header, s, func(fd credit.Field) bool { return fd.Required }); err != nil {
+		return nil, err
 	}
 	cols := make([]int, s.Len())
 	for i := range cols {
-		cols[i] = slices.IndexFunc(header, func(h string) bool { return strings.TrimSpace(h) == s.Fields[i].Name })
+		cols[i] = slices.Index(header, s.Fields[i].Name)
 	}
 	var out [][]byte
 	for {
@@ -319,7 +323,7 @@ func applicantsJSON(path string, s *credit.Schema) ([][]byte, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, csvError(path, err)
 		}
 		m := make(map[string]any, s.Len())
 		for i, fd := range s.Fields {
@@ -330,7 +334,9 @@ func applicantsJSON(path string, s *credit.Schema) ([][]byte, error) {
 			if fd.Kind == credit.Numeric {
 				x, err := strconv.ParseFloat(cell, 64)
 				if err != nil {
-					return nil, fmt.Errorf("%s: column %q: %q is not a number", path, fd.Name, cell)
+					line, _ := cr.FieldPos(cols[i])
+					return nil, &credit.DataError{File: path, Line: line, Column: fd.Name,
+						Err: fmt.Errorf("%w: %q is not a number", credit.ErrWrongType, cell)}
 				}
 				m[fd.Name] = x
 			} else {

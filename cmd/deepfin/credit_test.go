@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -114,13 +116,20 @@ func TestCreditScoreBadRows(t *testing.T) {
 		file string
 		want string
 	}{
-		{"unknown category", header + "\n" + lines[1] + "\n" + strings.Replace(row, "A14,", "A19,", 1), `bad.csv:3:1: column "checking_status": unknown category "A19"`},
-		{"not a number", header + "\n" + strings.Replace(row, ",12,", ",twelve,", 1), `bad.csv:2:5: column "duration_months": wrong type: "twelve" is not a number`},
-		{"out of range", header + "\n" + strings.Replace(row, ",12,", ",-12,", 1), `bad.csv:2:5: column "duration_months": out of range`},
-		{"missing required", header + "\n" + strings.Replace(row, "A14,", ",", 1), `bad.csv:2:1: column "checking_status": missing required field`},
-		{"column absent", strings.Replace(header, "checking_status", "checking", 1) + "\n" + row, `bad.csv:1: column "checking_status", required by the model, is not in the header`},
-		{"ragged row", header + "\n" + row + ",extra", `bad.csv:2:`},
-		{"no rows", header, "no applicants"},
+		{"unknown category", header + "\n" + lines[1] + "\n" + strings.Replace(row, "A14,", "A19,", 1), `/bad.csv:3: column "checking_status": unknown category "A19"`},
+		{"not a number", header + "\n" + strings.Replace(row, ",12,", ",twelve,", 1), `/bad.csv:2: column "duration_months": wrong type: "twelve" is not a number`},
+		{"out of range", header + "\n" + strings.Replace(row, ",12,", ",-12,", 1), `/bad.csv:2: column "duration_months": out of range: -12 < min 0`},
+		{"absurd value", header + "\n" + strings.Replace(row, ",12,", ",1e300,", 1), `/bad.csv:2: column "duration_months": out of range: 1e+300 > max`},
+		{"missing required", header + "\n" + strings.Replace(row, "A14,", ",", 1), `/bad.csv:2: column "checking_status": missing required field`},
+		{"line of a cell after a multi-line one", "note," + header + "\n\"two\nlines\"," + strings.Replace(row, ",12,", ",x,", 1),
+			`/bad.csv:3: column "duration_months": wrong type: "x" is not a number`},
+		{"column absent", strings.Replace(header, "checking_status", "checking", 1) + "\n" + row,
+			`/bad.csv:1: column "checking_status": used by the model but not in the header: missing column`},
+		{"semicolons", strings.ReplaceAll(header, ",", ";") + "\n" + strings.ReplaceAll(row, ",", ";"),
+			`/bad.csv:1: column "checking_status": used by the model but not in the header: missing column ` +
+				`(the header is one column holding ';': the file seems to be separated by ';', not by commas)`},
+		{"ragged row", header + "\n" + row + ",extra", `/bad.csv:2: malformed row: wrong number of fields`},
+		{"no rows", header, "/bad.csv: no applicants after the header"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -131,8 +140,55 @@ func TestCreditScoreBadRows(t *testing.T) {
 			_, _, err := run(t, "credit", "score", "--model", model, "--data", in, "--output", out)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.want)
+			assert.True(t, strings.HasPrefix(err.Error(), "credit: "), err.Error())
 			assert.NotContains(t, oneLine(err.Error()), "\n")
 			assert.NoFileExists(t, out, "nothing written on error")
+		})
+	}
+}
+
+// TestCreditDataErrors checks that train and report name the file, the
+// line and the column of bad input, and recognise another separator.
+func TestCreditDataErrors(t *testing.T) {
+	model := trainFixture(t, "--folds", "0")
+	raw, err := os.ReadFile(germanFixture)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	semicolons := strings.ReplaceAll(strings.Join(lines, "\n"), ",", ";")
+	badAge := slices.Clone(lines)
+	badAge[4] = strings.Replace(badAge[4], ",45,", ",x,", 1) // line 5: ...,A124,45,A143,...
+	require.NotEqual(t, lines[4], badAge[4], "fixture: line 5 has age 45")
+	noDuration := slices.Clone(lines)
+	for i, l := range noDuration {
+		f := strings.Split(l, ",")
+		noDuration[i] = strings.Join(append(f[:1], f[2:]...), ",")
+	}
+	hint := `(the header is one column holding ';': the file seems to be separated by ';', not by commas)`
+	cases := []struct {
+		name, cmd, file, want string
+	}{
+		{"train, semicolons", "train", semicolons, `/bad.csv:1: column "class": target column not in header: missing column ` + hint},
+		{"train, bad number", "train", strings.Join(badAge, "\n"), `/bad.csv:5: column "age_years": invalid number "x"`},
+		{"report, semicolons", "report", semicolons, `/bad.csv:1: column "class": target column not in header: missing column ` + hint},
+		{"report, used column absent", "report", strings.Join(noDuration, "\n"),
+			`/bad.csv:1: column "duration_months": used by the model but not in the header: missing column`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := filepath.Join(dir, "bad.csv")
+			require.NoError(t, os.WriteFile(in, []byte(c.file+"\n"), 0o644))
+			args := []string{"credit", c.cmd, "--data", in, "--out", filepath.Join(dir, "out")}
+			if c.cmd == "train" {
+				args = append(args, "--target", "class", "--bad", "2", "--folds", "0", "--fitter", "newton", "--quiet")
+			} else {
+				args = append(args, "--model", model)
+			}
+			_, _, err := run(t, args...)
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), "credit: "), err.Error())
+			assert.Contains(t, err.Error(), c.want)
+			assert.NoDirExists(t, filepath.Join(dir, "out"))
 		})
 	}
 }
@@ -258,6 +314,7 @@ func TestCreditOutNeverLosesUserFiles(t *testing.T) {
 
 	_, _, err := run(t, "credit", "report", "--model", model, "--data", germanFixture, "--out", model)
 	require.Error(t, err, "a report must not be written over a model folder")
+	assert.Contains(t, err.Error(), "holds a model (credit-model.json), which the report would replace")
 	assert.FileExists(t, filepath.Join(model, "credit-model.json"))
 
 	notes := filepath.Join(model, "my_notes.txt")
@@ -265,8 +322,21 @@ func TestCreditOutNeverLosesUserFiles(t *testing.T) {
 	_, _, err = run(t, "credit", "train", "--data", germanFixture, "--target", "class", "--bad", "2",
 		"--out", model, "--fitter", "newton", "--quiet")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "my_notes.txt")
+	assert.Equal(t, "--out: credit: atomicfile: refusing to replace "+model+": it holds files deepfin would not write there: my_notes.txt", err.Error())
+	assert.ErrorIs(t, err, fs.ErrExist)
 	assert.FileExists(t, notes)
+
+	// a report folder with the user's notes added is refused, saying so
+	rep := filepath.Join(t.TempDir(), "rep")
+	_, _, err = run(t, "credit", "report", "--model", model, "--data", germanFixture, "--out", rep)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(rep, "notes.txt"), []byte("keep"), 0o644))
+	_, _, err = run(t, "credit", "report", "--model", model, "--data", germanFixture, "--out", rep)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "it holds files deepfin would not write there: notes.txt")
+	assert.NotContains(t, err.Error(), "already exists")
+	assert.FileExists(t, filepath.Join(rep, "notes.txt"))
+	assert.FileExists(t, filepath.Join(rep, reportFile))
 
 	require.NoError(t, os.Remove(notes))
 	_, _, err = run(t, "credit", "train", "--data", germanFixture, "--target", "class", "--bad", "2",

@@ -33,7 +33,11 @@ func newServeCmd() *cobra.Command {
   GET  /v1/schema  the model's input fields and limits
   GET  /healthz    liveness
 
-Bad input answers 400 with {"error":..., "field":...} naming the field.
+Bad input answers 400 with {"error":..., "field":...} naming the field:
+among others a body that is not UTF-8, and a number outside the field's
+min and max (listed by /v1/schema; training sets them ten training spreads
+beyond the range seen in training, and models saved before that have no
+max).
 It runs until SIGINT or SIGTERM, then stops accepting connections and lets
 requests in flight finish (up to --shutdown-timeout).`,
 		Args: cobra.NoArgs,

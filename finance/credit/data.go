@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/deepfin/deepfin/internal/csvsep"
 )
 
 // Kind is the type of an attribute: Numeric or Categorical.
@@ -176,7 +178,10 @@ func LoadCSV(path string, opt LoadOptions) (*Dataset, error) {
 // names must be unique. Errors are *DataError values naming the file, the
 // 1-based line and the column, wrapping ErrEmpty, ErrMissingColumn,
 // ErrDuplicateColumn, ErrBadNumber, ErrBadRow, ErrTarget or
-// ErrInvalidOption. The target must hold both a bad and a good row.
+// ErrInvalidOption. The target must hold both a bad and a good row. The
+// separator is the comma: when a named column is missing and the header
+// reads as one column holding semicolons, tabs or pipes, the message says
+// the file seems to use that separator.
 func ReadCSV(r io.Reader, name string, opt LoadOptions) (*Dataset, error) {
 	name = filepath.Clean(name)
 	if strings.TrimSpace(opt.Target) == "" {
@@ -205,7 +210,7 @@ func ReadCSV(r io.Reader, name string, opt LoadOptions) (*Dataset, error) {
 	}
 	need := func(c, what string) error {
 		if _, ok := col[c]; !ok {
-			return &DataError{File: name, Line: 1, Column: c, Err: fmt.Errorf("%s column not in header: %w", what, ErrMissingColumn)}
+			return &DataError{File: name, Line: 1, Column: c, Err: missingColumn(what+" column not in header", header)}
 		}
 		return nil
 	}
@@ -366,6 +371,16 @@ func parseFinite(s string) (float64, bool) {
 		return 0, false
 	}
 	return x, true
+}
+
+// missingColumn returns an error wrapping ErrMissingColumn with the
+// message msg, followed, when the header is one column holding semicolons,
+// tabs or pipes, by a clause saying the file seems to use that separator.
+func missingColumn(msg string, header []string) error {
+	if hint := csvsep.Hint(header); hint != "" {
+		return fmt.Errorf("%s: %w (%s)", msg, ErrMissingColumn, hint)
+	}
+	return fmt.Errorf("%s: %w", msg, ErrMissingColumn)
 }
 
 // csvError converts an encoding/csv error into a *DataError.

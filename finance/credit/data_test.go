@@ -104,6 +104,24 @@ func TestDataErrorMessage(t *testing.T) {
 	assert.Contains(t, err.Error(), "testdata/does-not-exist.csv")
 }
 
+func TestReadCSVOtherSeparator(t *testing.T) {
+	cases := []struct {
+		name, src, want string
+	}{
+		{"semicolons", "a;b;y\n1;2;1\n", `credit: mem.csv:1: column "y": target column not in header: missing column (the header is one column holding ';': the file seems to be separated by ';', not by commas)`},
+		{"tabs", "a\tb\ty\n1\t2\t1\n", `the file seems to be separated by '\t', not by commas`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := readString(t, c.src, LoadOptions{Target: "y", Bad: "1"})
+			require.ErrorIs(t, err, ErrMissingColumn)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+	_, err := readString(t, "a,b\n1,1\n", LoadOptions{Target: "y", Bad: "1"})
+	assert.EqualError(t, err, `credit: mem.csv:1: column "y": target column not in header: missing column`, "no hint for a comma file")
+}
+
 func TestSubset(t *testing.T) {
 	d := loadFixture(t)
 	s := d.Subset([]int{1, 0, 1})

@@ -25,10 +25,17 @@
 // # Applicants
 //
 // A fitted model's Schema lists its input fields (name, kind, allowed
-// categories, numeric range, required). Schema.ValidateApplicant turns a
+// categories, numeric limits, required). Schema.ValidateApplicant turns a
 // decoded JSON object into a []Value record in schema order, reporting
 // each bad field as a *FieldError. Scorecard.Score and Reasons work on such
 // records without allocating.
+//
+// Fitting records each numeric field's training range and sets its limits
+// RangeTolerance (10) spreads beyond it: with ages 20 to 74 in training,
+// applicants aged 0 to 614 are accepted and 1e29 is refused as out of
+// range. The limits catch values wrong by orders of magnitude, not
+// merely unusual applicants. Bundles saved before the limits existed load
+// with numeric fields unbounded above.
 //
 // # Saving
 //

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -261,9 +260,10 @@ func (b *Bundle) WriteFiles(dir string) error {
 }
 
 // Save writes the bundle as the directory dir, replacing it atomically (a
-// reader sees the old bundle or the new one). It refuses to replace an
-// existing non-empty directory that holds no BundleFile, so that it never
-// deletes unrelated files; that error wraps fs.ErrExist.
+// reader sees the old bundle or the new one). It refuses, as
+// CheckReplaceable does, to replace anything but a folder holding an
+// earlier bundle and nothing else, so that it never deletes unrelated
+// files; that error wraps fs.ErrExist.
 func (b *Bundle) Save(dir string) error {
 	if err := CheckReplaceable(dir, BundleFile, BundleEntry); err != nil {
 		return err
@@ -275,10 +275,12 @@ func (b *Bundle) Save(dir string) error {
 // holds the named marker file and nothing but entries for which owned
 // returns true (so it was written by this toolkit and replacing it loses
 // nothing of the user's). Otherwise it returns an error wrapping
-// fs.ErrExist that names the first foreign entry.
+// fs.ErrExist that says why: dir is not a directory, it holds entries
+// deepfin would not write there (listed by name), or it lacks the marker.
+// An error reading dir is returned as it is.
 func CheckReplaceable(dir, marker string, owned func(name string) bool) error {
 	if err := atomicfile.CheckReplaceable(dir, marker, owned); err != nil {
-		return fmt.Errorf("credit: %w: %w", err, fs.ErrExist)
+		return fmt.Errorf("credit: %w", err)
 	}
 	return nil
 }

@@ -189,3 +189,65 @@ func TestBundleMLPPointsMatchScaling(t *testing.T) {
 	assert.InDelta(t, pd, s.PD(pts), 1e-12, "points map back to the PD")
 	assert.Empty(t, b.Reasons(x, nil, 3))
 }
+
+// TestLoadBundleBeforeLimits loads bundles saved before fitting recorded
+// training ranges and upper limits (testdata/bundle_v1_*, see the README
+// there): they must load, score as a fresh fit does, and leave numeric
+// fields unbounded above, with finite answers for extreme values.
+func TestLoadBundleBeforeLimits(t *testing.T) {
+	d, fresh := fitFixture(t, ScorecardConfig{})
+	for _, kind := range []string{KindScorecard, KindMLP} {
+		t.Run(kind, func(t *testing.T) {
+			b, err := LoadBundle(filepath.Join("testdata", "bundle_v1_"+kind))
+			require.NoError(t, err)
+			assert.Equal(t, kind, b.Kind())
+			s := b.Schema()
+			huge := map[string]any{}
+			for _, f := range s.Fields {
+				if f.Kind == Numeric {
+					assert.Nil(t, f.Max, "%s: no upper limit", f.Name)
+					assert.Nil(t, f.TrainMax, "%s: no training range", f.Name)
+					huge[f.Name] = math.MaxFloat64
+				} else {
+					huge[f.Name] = f.Categories[0]
+				}
+			}
+			x, err := s.ValidateApplicant(huge)
+			require.NoError(t, err, "unbounded above")
+			points, pd := b.Score(x)
+			assert.False(t, math.IsNaN(points) || math.IsInf(points, 0), "points %v", points)
+			assert.True(t, pd >= 0 && pd <= 1, "pd %v", pd)
+
+			got, _, err := b.ScoreDataset(d, nil)
+			require.NoError(t, err)
+			if kind == KindScorecard {
+				want, _, err := fresh.ScoreDataset(d, nil)
+				require.NoError(t, err)
+				assert.InDeltaSlice(t, want, got, 1e-9, "scores as a fresh fit")
+			}
+		})
+	}
+}
+
+// TestMLPExtremeValuesFinite checks that values at the limits of a fresh
+// MLP's schema give a finite PD, with and without the signed log.
+func TestMLPExtremeValuesFinite(t *testing.T) {
+	d := loadFixture(t)
+	for _, signedLog := range []bool{false, true} {
+		m, err := FitMLP(context.Background(), d, nil, MLPConfig{Epochs: 2, Seed: 5, SignedLog: signedLog})
+		require.NoError(t, err)
+		for _, atMax := range []bool{false, true} {
+			x := m.Schema.Record(d, 0, nil)
+			for i, f := range m.Schema.Fields {
+				if f.Kind == Numeric {
+					x[i] = Num(*f.Min)
+					if atMax {
+						x[i] = Num(*f.Max)
+					}
+				}
+			}
+			pd := m.PD(x)
+			assert.True(t, pd >= 0 && pd <= 1, "signed log %v, at max %v: pd %v", signedLog, atMax, pd)
+		}
+	}
+}

@@ -41,11 +41,30 @@ type Field struct {
 	Used bool `json:"used"`
 	// Categories lists the allowed values of a categorical field, sorted.
 	Categories []string `json:"categories,omitempty"`
-	// Min and Max bound a numeric field, inclusive; nil means unbounded.
-	// Fitting sets Min to 0 when every training value was non-negative.
+	// Min and Max bound a numeric field, inclusive; nil means unbounded
+	// (bundles saved before fitting set Max have none). Fitting sets them
+	// RangeTolerance spreads beyond the training range (see TrainMin):
+	// Min = TrainMin − RangeTolerance·spread, raised to 0 when no training
+	// value was negative, and Max = TrainMax + RangeTolerance·spread.
+	// A saved bundle's limits may be edited to tighten them.
 	Min *float64 `json:"min,omitempty"`
 	Max *float64 `json:"max,omitempty"`
+	// TrainMin and TrainMax are the smallest and largest non-missing
+	// values of a numeric field in the training rows, for reference; nil
+	// when training had none or the bundle predates them. The spread is
+	// TrainMax − TrainMin, or |TrainMax| (1 if that is 0) when training
+	// held a single value.
+	TrainMin *float64 `json:"train_min,omitempty"`
+	TrainMax *float64 `json:"train_max,omitempty"`
 }
+
+// RangeTolerance is how many training spreads beyond the training range
+// fitting sets a numeric field's Min and Max (see Field). The bound is
+// loose on purpose: it does not refuse an applicant merely because the
+// model saw no one like them, but it catches values that are wrong by
+// orders of magnitude (a unit or a typo), which the model would silently
+// score as if they were the most extreme value in training.
+const RangeTolerance = 10
 
 // Schema lists the input fields of a fitted model in the order of the
 // []Value records its scoring methods take. Build it with NewSchema (JSON
@@ -69,6 +88,9 @@ func NewSchema(fields []Field) (*Schema, error) {
 		}
 		if f.Kind != Numeric && f.Kind != Categorical {
 			return nil, optionError("schema: field %q has kind %d", f.Name, f.Kind)
+		}
+		if f.Min != nil && f.Max != nil && !(*f.Min <= *f.Max) {
+			return nil, optionError("schema: field %q has min %v above max %v", f.Name, *f.Min, *f.Max)
 		}
 		s.index[f.Name] = i
 		if f.Kind == Categorical {
@@ -123,19 +145,16 @@ func schemaFromData(d *Dataset, rows []int, used func(name string) bool) *Schema
 		f := Field{Name: c.Name, Kind: c.Kind, Used: used(c.Name)}
 		missing := false
 		if c.Kind == Numeric {
-			nonNeg := true
+			lo, hi := math.Inf(1), math.Inf(-1)
 			for _, r := range rows {
 				x := c.Num[r]
 				if math.IsNaN(x) {
 					missing = true
-				} else if x < 0 {
-					nonNeg = false
+					continue
 				}
+				lo, hi = min(lo, x), max(hi, x)
 			}
-			if nonNeg {
-				zero := 0.0
-				f.Min = &zero
-			}
+			setLimits(&f, lo, hi)
 		} else {
 			seen := map[string]struct{}{}
 			for _, r := range rows {
@@ -160,6 +179,30 @@ func schemaFromData(d *Dataset, rows []int, used func(name string) bool) *Schema
 		panic("credit: " + err.Error())
 	}
 	return s
+}
+
+// setLimits records the training range [lo, hi] of a numeric field and
+// sets its Min and Max RangeTolerance spreads beyond it. An empty range
+// (lo > hi: no training values) leaves the field unbounded but for Min 0.
+func setLimits(f *Field, lo, hi float64) {
+	if lo > hi {
+		zero := 0.0
+		f.Min = &zero
+		return
+	}
+	spread := hi - lo
+	if spread == 0 {
+		spread = math.Abs(hi)
+	}
+	if spread == 0 {
+		spread = 1
+	}
+	lower, upper := lo-RangeTolerance*spread, hi+RangeTolerance*spread
+	if lo >= 0 {
+		lower = max(lower, 0)
+	}
+	f.TrainMin, f.TrainMax = &lo, &hi
+	f.Min, f.Max = &lower, &upper
 }
 
 // ValidateApplicant checks an applicant given as a decoded JSON object
@@ -298,12 +341,21 @@ func (s *Schema) parse(i int, raw any) (Value, error) {
 		return Value{}, fmt.Errorf("%w %v", ErrNonFinite, x)
 	}
 	if f.Min != nil && x < *f.Min {
-		return Value{}, fmt.Errorf("%w: %v < min %v", ErrOutOfRange, x, *f.Min)
+		return Value{}, fmt.Errorf("%w: %v < min %v%s", ErrOutOfRange, x, *f.Min, f.trainingRange())
 	}
 	if f.Max != nil && x > *f.Max {
-		return Value{}, fmt.Errorf("%w: %v > max %v", ErrOutOfRange, x, *f.Max)
+		return Value{}, fmt.Errorf("%w: %v > max %v%s", ErrOutOfRange, x, *f.Max, f.trainingRange())
 	}
 	return Num(x), nil
+}
+
+// trainingRange returns " (training values lo to hi)" for a message, or ""
+// when the range is not recorded.
+func (f *Field) trainingRange() string {
+	if f.TrainMin == nil || f.TrainMax == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (training values %v to %v)", *f.TrainMin, *f.TrainMax)
 }
 
 // Record returns row i of d as a record in schema order, matching columns

@@ -3,6 +3,8 @@ package credit
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"math"
 	"strings"
 	"testing"
@@ -125,15 +127,102 @@ func TestScorecardSchemaFromTraining(t *testing.T) {
 	assert.Equal(t, 0.0, *age.Min)
 
 	// a full applicant from the file validates and scores like the row
-	in := map[string]any{}
-	for _, c := range d.Columns {
-		if c.Kind == Numeric {
-			in[c.Name] = c.Num[3]
-		} else {
-			in[c.Name] = c.Cat[3]
-		}
-	}
+	in := rowApplicant(d, 3)
 	x, err := sc.Schema.ValidateApplicant(in)
 	require.NoError(t, err)
 	assert.InDelta(t, sc.Score(sc.Schema.Record(d, 3, nil)), sc.Score(x), 1e-12)
+}
+
+func TestSetLimits(t *testing.T) {
+	cases := []struct {
+		name             string
+		lo, hi           float64
+		wantMin, wantMax float64
+	}{
+		{"non-negative", 20, 74, 0, 614},
+		{"lower bound above zero", 1000, 1010, 900, 1110},
+		{"negative values", -5, 5, -105, 105},
+		{"one positive value", 3, 3, 0, 33},
+		{"one negative value", -2, -2, -22, 18},
+		{"only zeros", 0, 0, 0, 10},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var f Field
+			setLimits(&f, c.lo, c.hi)
+			require.NotNil(t, f.Min)
+			require.NotNil(t, f.Max)
+			assert.InDelta(t, c.wantMin, *f.Min, 1e-12, "min")
+			assert.InDelta(t, c.wantMax, *f.Max, 1e-12, "max")
+			assert.Equal(t, c.lo, *f.TrainMin)
+			assert.Equal(t, c.hi, *f.TrainMax)
+		})
+	}
+	t.Run("no training values", func(t *testing.T) {
+		var f Field
+		setLimits(&f, math.Inf(1), math.Inf(-1))
+		require.NotNil(t, f.Min)
+		assert.Equal(t, 0.0, *f.Min)
+		assert.Nil(t, f.Max, "unbounded above")
+		assert.Nil(t, f.TrainMin)
+	})
+}
+
+func TestFittedLimitsRefuseAbsurdValues(t *testing.T) {
+	d, sc := fitFixture(t, ScorecardConfig{})
+	app := rowApplicant(d, 0)
+	age := sc.Schema.Fields[sc.Schema.Index("age_years")]
+	require.NotNil(t, age.Max)
+	require.NotNil(t, age.TrainMax)
+	assert.Equal(t, 74.0, *age.TrainMax)
+	assert.Equal(t, 614.0, *age.Max)
+
+	cases := []struct {
+		field string
+		value any
+		want  string // "" means accepted
+	}{
+		{"age_years", json.Number("99999999999999999999999999999"), `out of range: 1e+29 > max 614 (training values 20 to 74)`},
+		{"credit_amount", 1e300, `out of range: 1e+300 > max`},
+		{"credit_amount", 2 * 15945.0, ""},
+		{"age_years", 614, ""},
+		{"age_years", 614.5, "out of range"},
+		{"duration_months", -1, `out of range: -1 < min 0 (training values 6 to 60)`},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s=%v", c.field, c.value), func(t *testing.T) {
+			in := maps.Clone(app)
+			in[c.field] = c.value
+			_, err := sc.Schema.ValidateApplicant(in)
+			if c.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrOutOfRange)
+			var fe *FieldError
+			require.True(t, errors.As(err, &fe))
+			assert.Equal(t, c.field, fe.Field)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}
+
+func TestSchemaRefusesMinAboveMax(t *testing.T) {
+	one, two := 1.0, 2.0
+	_, err := NewSchema([]Field{{Name: "a", Min: &two, Max: &one}})
+	require.ErrorIs(t, err, ErrInvalidOption)
+	assert.Contains(t, err.Error(), `field "a" has min 2 above max 1`)
+}
+
+// rowApplicant returns row i of d as a decoded JSON applicant.
+func rowApplicant(d *Dataset, i int) map[string]any {
+	in := make(map[string]any, len(d.Columns))
+	for _, c := range d.Columns {
+		if c.Kind == Numeric {
+			in[c.Name] = c.Num[i]
+		} else {
+			in[c.Name] = c.Cat[i]
+		}
+	}
+	return in
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // ErrNotDir is returned (wrapped) by ReplaceDir when dst exists but is not
@@ -155,16 +156,67 @@ func syncDir(dir string) {
 	_ = d.Close()
 }
 
-// ErrForeign is wrapped by CheckReplaceable when a directory holds
-// something its writer did not write.
-var ErrForeign = errors.New("holds files deepfin did not write")
+// ErrForeign is wrapped by CheckReplaceable when a directory may hold
+// something its writer would not write there: a user's file, or the
+// output of another command.
+var ErrForeign = errors.New("holds files deepfin would not write there")
+
+// RefusedError is the error CheckReplaceable returns for a path it will
+// not let ReplaceDir replace. It matches fs.ErrExist with errors.Is, and
+// ErrNotDir when the path is not a directory, ErrForeign otherwise.
+type RefusedError struct {
+	Dir    string // the path, as given
+	Marker string // the marker file of a directory deepfin wrote
+	// NotDir is true when Dir is not a directory.
+	NotDir bool
+	// Foreign lists the entries for which owned returned false, sorted,
+	// with a trailing "/" on directories; empty when every entry looks
+	// like deepfin's but the marker is missing.
+	Foreign []string
+	// NoMarker is true when the directory lacks Marker.
+	NoMarker bool
+}
+
+// Error returns one line such as
+// "atomicfile: refusing to replace out: it holds files deepfin would not
+// write there: notes.txt".
+func (e *RefusedError) Error() string {
+	return "atomicfile: refusing to replace " + e.Dir + ": " + e.Reason()
+}
+
+// Reason returns why the path is refused, without the path: it is not a
+// directory, it holds entries deepfin would not write there (at most five
+// named), or, when every entry looks like deepfin's, it lacks the marker.
+func (e *RefusedError) Reason() string {
+	if e.NotDir {
+		return "it is not a directory"
+	}
+	if len(e.Foreign) == 0 {
+		return fmt.Sprintf("it has no %s, the file that marks a folder deepfin wrote", e.Marker)
+	}
+	const most = 5
+	names := strings.Join(e.Foreign[:min(len(e.Foreign), most)], ", ")
+	if n := len(e.Foreign) - most; n > 0 {
+		names += fmt.Sprintf(" and %d more", n)
+	}
+	return "it " + ErrForeign.Error() + ": " + names
+}
+
+// Unwrap returns ErrNotDir or ErrForeign, and fs.ErrExist.
+func (e *RefusedError) Unwrap() []error {
+	if e.NotDir {
+		return []error{ErrNotDir, fs.ErrExist}
+	}
+	return []error{ErrForeign, fs.ErrExist}
+}
 
 // CheckReplaceable reports whether ReplaceDir may replace dir without
 // losing anything of the user's: it returns nil when dir is absent or
 // empty, or when it holds the marker file and only entries for which
-// owned returns true. Otherwise it returns an error wrapping ErrForeign
-// (or ErrNotDir, or the file system's error) that names the first foreign
-// entry.
+// owned returns true. Otherwise it returns a *RefusedError: when dir is
+// not a directory, or holds entries for which owned returns false (all
+// of them listed), or lacks the marker. It returns the file system's
+// error when dir cannot be read.
 func CheckReplaceable(dir, marker string, owned func(name string) bool) error {
 	st, err := os.Lstat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -174,7 +226,7 @@ func CheckReplaceable(dir, marker string, owned func(name string) bool) error {
 		return fmt.Errorf("atomicfile: %w", err)
 	}
 	if !st.IsDir() {
-		return fmt.Errorf("atomicfile: %s: %w", dir, ErrNotDir)
+		return &RefusedError{Dir: dir, Marker: marker, NotDir: true}
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -183,13 +235,20 @@ func CheckReplaceable(dir, marker string, owned func(name string) bool) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(dir, marker)); err != nil {
-		return fmt.Errorf("atomicfile: %s is a non-empty folder without %s, refusing to replace it: %w", dir, marker, ErrForeign)
-	}
-	for _, e := range entries {
+	var foreign []string
+	for _, e := range entries { // ReadDir sorts by name
 		if !owned(e.Name()) {
-			return fmt.Errorf("atomicfile: %s holds %s, refusing to replace it: %w", dir, e.Name(), ErrForeign)
+			name := e.Name()
+			if e.IsDir() {
+				name += "/"
+			}
+			foreign = append(foreign, name)
 		}
+	}
+	_, err = os.Stat(filepath.Join(dir, marker))
+	noMarker := err != nil
+	if len(foreign) > 0 || noMarker {
+		return &RefusedError{Dir: dir, Marker: marker, Foreign: foreign, NoMarker: noMarker}
 	}
 	return nil
 }

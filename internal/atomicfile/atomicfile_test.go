@@ -204,14 +204,21 @@ func TestCheckReplaceable(t *testing.T) {
 	owned := func(name string) bool { return name == "m.json" || name == "model" }
 	tests := []struct {
 		name  string
-		files []string
+		files []string // a name ending in "/" is a directory
 		want  error
+		msg   string // the message after "atomicfile: refusing to replace <dir>: "
 	}{
-		{"absent", nil, nil},
-		{"empty", []string{}, nil},
-		{"ours", []string{"m.json", "model"}, nil},
-		{"no marker", []string{"model"}, ErrForeign},
-		{"a user file beside ours", []string{"m.json", "notes.txt"}, ErrForeign},
+		{"absent", nil, nil, ""},
+		{"empty", []string{}, nil, ""},
+		{"ours", []string{"m.json", "model/"}, nil, ""},
+		{"no marker", []string{"model/"}, ErrForeign, "it has no m.json, the file that marks a folder deepfin wrote"},
+		{"a user file beside ours", []string{"m.json", "notes.txt"}, ErrForeign, "it holds files deepfin would not write there: notes.txt"},
+		{"user files without marker", []string{"thesis.tex", "model/", "data.csv"}, ErrForeign,
+			"it holds files deepfin would not write there: data.csv, thesis.tex"},
+		{"a user folder beside ours", []string{"m.json", "model/", "text-model/"}, ErrForeign,
+			"it holds files deepfin would not write there: text-model/"},
+		{"many user files", []string{"m.json", "a", "b", "c", "d", "e", "f", "g"}, ErrForeign,
+			"it holds files deepfin would not write there: a, b, c, d, e and 2 more"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,6 +227,10 @@ func TestCheckReplaceable(t *testing.T) {
 				require.NoError(t, os.Mkdir(dir, 0o755))
 			}
 			for _, f := range tt.files {
+				if strings.HasSuffix(f, "/") {
+					require.NoError(t, os.Mkdir(filepath.Join(dir, f), 0o755))
+					continue
+				}
 				require.NoError(t, os.WriteFile(filepath.Join(dir, f), nil, 0o644))
 			}
 			err := CheckReplaceable(dir, "m.json", owned)
@@ -228,9 +239,23 @@ func TestCheckReplaceable(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, tt.want)
+			require.ErrorIs(t, err, fs.ErrExist)
+			var re *RefusedError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, tt.msg, re.Reason())
+			assert.EqualError(t, err, "atomicfile: refusing to replace "+dir+": "+tt.msg)
+			var names []string
+			for _, f := range tt.files {
+				names = append(names, strings.TrimSuffix(f, "/"))
+			}
+			assert.ElementsMatch(t, names, entries(t, dir), "nothing removed")
 		})
 	}
 	file := filepath.Join(t.TempDir(), "f")
 	require.NoError(t, os.WriteFile(file, nil, 0o644))
-	require.ErrorIs(t, CheckReplaceable(file, "m.json", owned), ErrNotDir)
+	err := CheckReplaceable(file, "m.json", owned)
+	require.ErrorIs(t, err, ErrNotDir)
+	require.ErrorIs(t, err, fs.ErrExist)
+	assert.NotErrorIs(t, err, ErrForeign)
+	assert.EqualError(t, err, "atomicfile: refusing to replace "+file+": it is not a directory")
 }

@@ -56,5 +56,5 @@ func Example() {
 	// Output:
 	// 200 score 458, PD 0.73, first reason duration_months
 	// 400 age_years
-	// credit: field "age_years": wrong type: got string, want number
+	// field "age_years": wrong type: got string, want number
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/deepfin/deepfin/finance/credit"
 )
@@ -118,7 +120,7 @@ func New(b *credit.Bundle, cfg Config) (*Handler, error) {
 		return nil, fmt.Errorf("server: bundle must hold exactly one model: %w", credit.ErrInvalidOption)
 	}
 	h := &Handler{b: b, schema: b.Schema(), cfg: cfg}
-	h.info, err = json.Marshal(struct {
+	h.info, err = marshal(struct {
 		Kind     string         `json:"kind"`
 		Target   string         `json:"target,omitempty"`
 		Fields   []credit.Field `json:"fields"`
@@ -130,7 +132,10 @@ func New(b *credit.Bundle, cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: schema: %w", err)
 	}
-	h.health, _ = json.Marshal(map[string]any{"status": "ok", "kind": b.Kind(), "fields": h.schema.Len()})
+	h.health, err = marshal(map[string]any{"status": "ok", "kind": b.Kind(), "fields": h.schema.Len()})
+	if err != nil {
+		return nil, fmt.Errorf("server: health: %w", err)
+	}
 	return h, nil
 }
 
@@ -177,7 +182,59 @@ type requestError struct {
 }
 
 func badRequest(msg string) *requestError {
-	return &requestError{status: http.StatusBadRequest, body: ErrorResponse{Error: "server: " + msg}}
+	return &requestError{status: http.StatusBadRequest, body: ErrorResponse{Error: msg}}
+}
+
+// reqBody is a request body read whole, with the position of its first byte
+// that is not valid UTF-8 (-1 when it is all valid).
+type reqBody struct {
+	data  []byte
+	badAt int64
+	dec   *json.Decoder
+}
+
+func newReqBody(data []byte) *reqBody {
+	b := &reqBody{data: data, badAt: -1, dec: json.NewDecoder(bytes.NewReader(data))}
+	b.dec.UseNumber()
+	if !utf8.Valid(data) {
+		for i := 0; i < len(data); {
+			r, n := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && n == 1 {
+				b.badAt = int64(i)
+				break
+			}
+			i += n
+		}
+	}
+	return b
+}
+
+// badIn reports whether the first invalid UTF-8 byte lies in data[from:to];
+// a nil body has none.
+func (b *reqBody) badIn(from, to int64) bool { return b != nil && from <= b.badAt && b.badAt < to }
+
+// badUTF8 is the answer for a body whose bytes from..to hold its first
+// invalid UTF-8 byte: in the name of a field when key is set, in the
+// value of field otherwise, or (field empty) somewhere else.
+func (b *reqBody) badUTF8(from, to int64, field string, key bool, idx *int) *requestError {
+	var e ErrorResponse
+	switch {
+	case key:
+		raw := b.data[from:to]
+		raw = raw[bytes.IndexByte(raw, '"')+1 : bytes.LastIndexByte(raw, '"')]
+		e.Error = fmt.Sprintf("field name %s is not valid UTF-8 (byte %d)", strconv.Quote(string(raw)), b.badAt)
+	case field != "":
+		e.Field = field
+		e.Error = fmt.Sprintf("field %q: value is not valid UTF-8 (byte %d)", field, b.badAt)
+		e.Errors = []Problem{{Field: field, Index: idx, Error: e.Error}}
+	default:
+		e.Error = fmt.Sprintf("body is not valid UTF-8 (byte %d)", b.badAt)
+	}
+	e.Index = idx
+	if idx != nil {
+		e.Error = fmt.Sprintf("applicant %d: %s", *idx, e.Error)
+	}
+	return &requestError{status: http.StatusBadRequest, body: e}
 }
 
 func (h *Handler) score(w http.ResponseWriter, r *http.Request) {
@@ -186,9 +243,13 @@ func (h *Handler) score(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnsupportedMediaType, ErrorResponse{Error: "content type " + strconv.Quote(r.Header.Get("Content-Type")) + " not supported, use application/json"})
 		return
 	}
-	body := http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes)
-	dec := json.NewDecoder(body)
-	dec.UseNumber()
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
+	if err != nil {
+		h.fail(w, h.syntax(nil, err, "", false, nil))
+		return
+	}
+	in := newReqBody(data)
+	dec := in.dec
 
 	tok, err := dec.Token()
 	if errors.Is(err, io.EOF) {
@@ -196,13 +257,13 @@ func (h *Handler) score(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.fail(w, h.syntax(err, "", false, nil))
+		h.fail(w, h.syntax(in, err, "", false, nil))
 		return
 	}
 	var out any
 	switch tok {
 	case json.Delim('{'):
-		res, rerr := h.one(dec, nil)
+		res, rerr := h.one(in, nil)
 		if rerr != nil {
 			h.fail(w, rerr)
 			return
@@ -219,15 +280,15 @@ func (h *Handler) score(w http.ResponseWriter, r *http.Request) {
 			idx := i
 			t, err := dec.Token()
 			if err != nil {
-				h.fail(w, h.syntax(err, "", false, &idx))
+				h.fail(w, h.syntax(in, err, "", false, &idx))
 				return
 			}
 			if t != json.Delim('{') {
 				h.fail(w, &requestError{status: http.StatusBadRequest,
-					body: ErrorResponse{Error: fmt.Sprintf("batch item %d is %s, want an object", i, tokenKind(t)), Index: &idx}})
+					body: ErrorResponse{Error: fmt.Sprintf("applicant %d: got %s, want an object", i, tokenKind(t)), Index: &idx}})
 				return
 			}
-			res, rerr := h.one(dec, &idx)
+			res, rerr := h.one(in, &idx)
 			if rerr != nil {
 				h.fail(w, rerr)
 				return
@@ -235,7 +296,7 @@ func (h *Handler) score(w http.ResponseWriter, r *http.Request) {
 			batch.Results = append(batch.Results, res)
 		}
 		if _, err := dec.Token(); err != nil { // closing ]
-			h.fail(w, h.syntax(err, "", false, nil))
+			h.fail(w, h.syntax(in, err, "", false, nil))
 			return
 		}
 		if len(batch.Results) == 0 {
@@ -248,39 +309,48 @@ func (h *Handler) score(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			h.fail(w, h.syntax(err, "", false, nil))
-			return
-		}
 		h.fail(w, badRequest("trailing data after the JSON value"))
 		return
 	}
-	data, err := json.Marshal(out)
+	if in.badAt >= 0 {
+		// every string was checked; this is a safety net
+		h.fail(w, in.badUTF8(0, 0, "", false, nil))
+		return
+	}
+	answer, err := marshal(out)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, ErrorResponse{Error: "encoding the answer: " + err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, data)
+	writeJSON(w, http.StatusOK, answer)
 }
 
 // one reads the rest of an applicant object (its '{' consumed), validates
 // it and scores it.
-func (h *Handler) one(dec *json.Decoder, idx *int) (Result, *requestError) {
+func (h *Handler) one(b *reqBody, idx *int) (Result, *requestError) {
+	dec := b.dec
 	in := make(map[string]any, h.schema.Len())
 	last := "" // a syntax error right after a value belongs to its field
 	for dec.More() {
+		from := dec.InputOffset()
 		t, err := dec.Token()
 		if err != nil {
-			return Result{}, h.syntax(err, last, true, idx)
+			return Result{}, h.syntax(b, err, last, true, idx)
 		}
 		key, ok := t.(string)
 		if !ok {
-			return Result{}, h.syntax(fmt.Errorf("object key is %s", tokenKind(t)), "", false, idx)
+			return Result{}, h.syntax(b, fmt.Errorf("object key is %s", tokenKind(t)), "", false, idx)
 		}
+		if to := dec.InputOffset(); b.badIn(from, to) {
+			return Result{}, b.badUTF8(from, to, key, true, idx)
+		}
+		from = dec.InputOffset()
 		var v any
 		if err := dec.Decode(&v); err != nil {
-			return Result{}, h.syntax(err, key, false, idx)
+			return Result{}, h.syntax(b, err, key, false, idx)
+		}
+		if to := dec.InputOffset(); b.badIn(from, to) {
+			return Result{}, b.badUTF8(from, to, key, false, idx)
 		}
 		if _, dup := in[key]; dup {
 			return Result{}, fieldFailure(idx, []*credit.FieldError{{Field: key, Err: errDuplicate}})
@@ -289,7 +359,7 @@ func (h *Handler) one(dec *json.Decoder, idx *int) (Result, *requestError) {
 		last = key
 	}
 	if _, err := dec.Token(); err != nil { // closing }
-		return Result{}, h.syntax(err, last, true, idx)
+		return Result{}, h.syntax(b, err, last, true, idx)
 	}
 	x, err := h.schema.ValidateApplicant(in)
 	if err != nil {
@@ -328,28 +398,39 @@ func fieldErrors(err error) []*credit.FieldError {
 	return out
 }
 
+// fieldText is the answer's text for one bad field: `field "x": problem`,
+// without the credit package's prefix, which means nothing to a client.
+func fieldText(fe *credit.FieldError) string {
+	if fe.Field == "" {
+		return fe.Err.Error()
+	}
+	return fmt.Sprintf("field %q: %v", fe.Field, fe.Err)
+}
+
 func fieldFailure(idx *int, fes []*credit.FieldError) *requestError {
-	body := ErrorResponse{Index: idx}
+	e := ErrorResponse{Index: idx}
 	for _, fe := range fes {
-		body.Errors = append(body.Errors, Problem{Field: fe.Field, Index: idx, Error: fe.Error()})
+		e.Errors = append(e.Errors, Problem{Field: fe.Field, Index: idx, Error: fieldText(fe)})
 	}
 	if len(fes) > 0 {
-		body.Field = fes[0].Field
-		body.Error = fes[0].Error()
+		e.Field = fes[0].Field
+		e.Error = e.Errors[0].Error
 		if len(fes) > 1 {
-			body.Error += fmt.Sprintf(" (and %d more)", len(fes)-1)
+			e.Error += fmt.Sprintf(" (and %d more)", len(fes)-1)
 		}
 	}
 	if idx != nil {
-		body.Error = fmt.Sprintf("applicant %d: %s", *idx, body.Error)
+		e.Error = fmt.Sprintf("applicant %d: %s", *idx, e.Error)
 	}
-	return &requestError{status: http.StatusBadRequest, body: body}
+	return &requestError{status: http.StatusBadRequest, body: e}
 }
 
-// syntax converts a decoding error into a request error: 413 when the body
-// limit was hit, otherwise 400 saying where the JSON broke: in the value
-// of field, or after it when after is set (field may be empty).
-func (h *Handler) syntax(err error, field string, after bool, idx *int) *requestError {
+// syntax converts a reading or decoding error of b (nil when reading
+// failed) into a request error: 413 when the body limit was hit, otherwise
+// 400 saying where the JSON broke: in the value of field, or after it
+// when after is set (field may be empty). A syntax error at or after the
+// first invalid UTF-8 byte is reported as that byte.
+func (h *Handler) syntax(b *reqBody, err error, field string, after bool, idx *int) *requestError {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return &requestError{status: http.StatusRequestEntityTooLarge,
@@ -362,24 +443,30 @@ func (h *Handler) syntax(err error, field string, after bool, idx *int) *request
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
+		if b.badIn(0, se.Offset+1) {
+			return b.badUTF8(0, 0, "", false, idx)
+		}
 		msg = fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)
 	}
-	body := ErrorResponse{Field: field, Index: idx}
+	if b == nil {
+		msg = "reading the body: " + msg
+	}
+	e := ErrorResponse{Field: field, Index: idx}
 	switch {
 	case field == "":
-		body.Error = "server: " + msg
+		e.Error = msg
 	case after:
-		body.Error = fmt.Sprintf("server: after field %q: %s", field, msg)
+		e.Error = fmt.Sprintf("field %q: after the value: %s", field, msg)
 	default:
-		body.Error = fmt.Sprintf("server: in the value of field %q: %s", field, msg)
+		e.Error = fmt.Sprintf("field %q: in the value: %s", field, msg)
 	}
 	if field != "" {
-		body.Errors = []Problem{{Field: field, Index: idx, Error: body.Error}}
+		e.Errors = []Problem{{Field: field, Index: idx, Error: e.Error}}
 	}
 	if idx != nil {
-		body.Error = fmt.Sprintf("applicant %d: %s", *idx, body.Error)
+		e.Error = fmt.Sprintf("applicant %d: %s", *idx, e.Error)
 	}
-	return &requestError{status: http.StatusBadRequest, body: body}
+	return &requestError{status: http.StatusBadRequest, body: e}
 }
 
 func tokenKind(t json.Token) string {
@@ -411,22 +498,36 @@ func (h *Handler) fail(w http.ResponseWriter, e *requestError) {
 	writeError(w, e.status, e.body)
 }
 
-func writeError(w http.ResponseWriter, status int, body ErrorResponse) {
-	data, err := json.Marshal(body)
+func writeError(w http.ResponseWriter, status int, e ErrorResponse) {
+	data, err := marshal(e)
 	if err != nil {
-		data = []byte(`{"error":"server: encoding the error failed"}`)
+		data = []byte(`{"error":"encoding the error failed"}` + "\n")
 	}
 	writeJSON(w, status, data)
 }
 
+// marshal encodes v as JSON followed by a newline, leaving <, > and &
+// as they are: answers are never HTML (they go out as application/json
+// with nosniff), and escaping them garbles messages such as "-5 < min 0".
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// writeJSON writes data, a JSON value ending in a newline.
 func writeJSON(w http.ResponseWriter, status int, data []byte) {
 	hd := w.Header()
 	hd.Set("Content-Type", "application/json")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Cache-Control", "no-store")
-	hd.Set("Content-Length", strconv.Itoa(len(data)+1))
+	hd.Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(status)
-	w.Write(append(data, '\n'))
+	w.Write(data)
 }
 
 // NewHTTPServer returns an http.Server for h with cfg's timeouts and error

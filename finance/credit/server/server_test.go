@@ -207,7 +207,12 @@ func TestMalformedApplicants(t *testing.T) {
 		{"category as number", raw(t, a, "checking_status", `11`), "checking_status", -1, "wrong type"},
 		{"unknown category", raw(t, a, "checking_status", `"A19"`), "checking_status", -1, "unknown category"},
 		{"empty category", raw(t, a, "checking_status", `""`), "checking_status", -1, "unknown category"},
-		{"negative out of range", raw(t, a, "duration_months", `-6`), "duration_months", -1, "out of range"},
+		{"negative out of range", raw(t, a, "duration_months", `-6`), "duration_months", -1, "out of range: -6 < min 0"},
+		{"absurd age", raw(t, a, "age_years", `99999999999999999999999999999`), "age_years", -1, "out of range: 1e+29 > max"},
+		{"absurd amount", raw(t, a, "credit_amount", `1e300`), "credit_amount", -1, "out of range: 1e+300 > max"},
+		{"invalid UTF-8 in a category", raw(t, a, "savings", "\"A61\xff\""), "savings", -1, "value is not valid UTF-8 (byte "},
+		{"invalid UTF-8 in an unknown field's object", raw(t, a, "zz_note", "{\"a\":\"\xc3\"}"), "zz_note", -1, "value is not valid UTF-8"},
+		{"batch item with invalid UTF-8", batchWith(1, raw(t, a, "housing", "\"A15\xfe\"")), "housing", 1, "not valid UTF-8"},
 		{"overflowing number", raw(t, a, "duration_months", `1e999`), "duration_months", -1, "non-finite"},
 		{"overflowing negative number", raw(t, a, "credit_amount", `-1e400`), "credit_amount", -1, "non-finite"},
 		{"NaN literal", raw(t, a, "duration_months", `NaN`), "duration_months", -1, "malformed JSON"},
@@ -215,9 +220,9 @@ func TestMalformedApplicants(t *testing.T) {
 		{"hex number", raw(t, a, "credit_amount", `0x10`), "credit_amount", -1, "malformed JSON"},
 		{"plus sign", raw(t, a, "age_years", `+30`), "age_years", -1, "malformed JSON"},
 		{"duplicate field", strings.TrimSuffix(good, "}") + `,"duration_months":12}`, "duration_months", -1, "duplicate field"},
-		{"truncated value", `{"duration_months":2`, "duration_months", -1, `after field "duration_months": unexpected end of JSON`},
-		{"truncated before value", `{"duration_months":`, "duration_months", -1, `in the value of field "duration_months": unexpected end of JSON`},
-		{"missing comma", `{"duration_months":2 "age_years":30}`, "duration_months", -1, `after field "duration_months": malformed JSON at byte 21`},
+		{"truncated value", `{"duration_months":2`, "duration_months", -1, `field "duration_months": after the value: unexpected end of JSON`},
+		{"truncated before value", `{"duration_months":`, "duration_months", -1, `field "duration_months": in the value: unexpected end of JSON`},
+		{"missing comma", `{"duration_months":2 "age_years":30}`, "duration_months", -1, `field "duration_months": after the value: malformed JSON at byte 21`},
 		{"batch item with wrong type", batchWith(2, raw(t, a, "age_years", `"old"`)), "age_years", 2, "wrong type"},
 		{"batch item missing field", batchWith(3, raw(t, a, "duration_months", "")), "duration_months", 3, "missing required field"},
 		{"batch item unknown field", batchWith(0, raw(t, a, "id", `7`)), "id", 0, "unknown field"},
@@ -232,6 +237,8 @@ func TestMalformedApplicants(t *testing.T) {
 			assert.Equal(t, c.field, e.Field, e.Error)
 			assert.Contains(t, e.Error, c.want)
 			assert.Contains(t, e.Error, c.field)
+			assert.NotContains(t, w.Body.String(), `\u003c`, "no HTML escaping")
+			assert.NotRegexp(t, `(^|: )(server|credit): `, e.Error, "no package prefixes")
 			if c.index >= 0 {
 				require.NotNil(t, e.Index)
 				assert.Equal(t, c.index, *e.Index)
@@ -244,6 +251,81 @@ func TestMalformedApplicants(t *testing.T) {
 	}
 	w := post(h, good)
 	assert.Equal(t, http.StatusOK, w.Code, "a good request after the bad ones")
+}
+
+// TestInvalidUTF8 checks that bytes which are not UTF-8 are refused as
+// such, rather than read as U+FFFD and reported as an unknown category
+// or field.
+func TestInvalidUTF8(t *testing.T) {
+	h, _, apps := newHandler(t, Config{})
+	a := apps[0]
+	good := mustJSON(t, a)
+	cases := []struct {
+		name  string
+		body  string
+		field string
+		want  string
+	}{
+		{"in a field name", strings.Replace(good, `"savings"`, "\"sav\xffings\"", 1), "",
+			`field name "sav\xffings" is not valid UTF-8 (byte `},
+		{"in a value", raw(t, a, "savings", "\"A61\xff\""), "savings", `field "savings": value is not valid UTF-8 (byte `},
+		{"outside strings", "{\xff}", "", "body is not valid UTF-8 (byte 1)"},
+		{"truncated sequence at the end", strings.TrimSuffix(good, "}") + ",\"x\":\"\xe2\x82\"}", "x", "value is not valid UTF-8"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := post(h, c.body)
+			require.Equal(t, http.StatusBadRequest, w.Code, w.Body.String())
+			require.True(t, json.Valid(w.Body.Bytes()), w.Body.String())
+			var e ErrorResponse
+			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &e))
+			assert.Contains(t, e.Error, c.want)
+			assert.Equal(t, c.field, e.Field)
+			assert.NotContains(t, e.Error, "\uFFFD")
+		})
+	}
+
+	// U+FFFD written as valid UTF-8 is just an unknown category
+	w := post(h, raw(t, a, "savings", "\"A61\uFFFD\""))
+	require.Equal(t, http.StatusBadRequest, w.Code)
+	assert.Contains(t, w.Body.String(), "unknown category")
+	assert.NotContains(t, w.Body.String(), "UTF-8")
+}
+
+// TestNoHTMLEscaping checks that answers keep <, > and & as they are.
+func TestNoHTMLEscaping(t *testing.T) {
+	h, _, apps := newHandler(t, Config{})
+	w := post(h, raw(t, apps[0], "duration_months", "-5"))
+	require.Equal(t, http.StatusBadRequest, w.Code)
+	assert.Contains(t, w.Body.String(), "out of range: -5 < min 0 (training values 6 to 60)")
+	assert.NotContains(t, w.Body.String(), `\u003c`)
+}
+
+// TestOldBundlesUnbounded serves bundles saved before fields had an upper
+// limit: huge values are scored, and the answers stay finite.
+func TestOldBundlesUnbounded(t *testing.T) {
+	for _, kind := range []string{credit.KindScorecard, credit.KindMLP} {
+		t.Run(kind, func(t *testing.T) {
+			b, err := credit.LoadBundle("../testdata/bundle_v1_" + kind)
+			require.NoError(t, err)
+			h, err := New(b, Config{})
+			require.NoError(t, err)
+			app := map[string]any{}
+			for _, f := range b.Schema().Fields {
+				if f.Kind == credit.Numeric {
+					app[f.Name] = json.Number("1e300")
+				} else {
+					app[f.Name] = f.Categories[len(f.Categories)-1]
+				}
+			}
+			w := post(h, mustJSON(t, app))
+			require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+			var r Result
+			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &r))
+			assert.True(t, r.PD >= 0 && r.PD <= 1, "pd %v", r.PD)
+			assert.False(t, math.IsNaN(r.Score) || math.IsInf(r.Score, 0), "score %v", r.Score)
+		})
+	}
 }
 
 func TestEveryProblemListed(t *testing.T) {
