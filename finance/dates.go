@@ -89,3 +89,21 @@ func dayTime(d int64) time.Time { return time.Unix(d*secondsPerDay, 0).UTC() }
 
 // dayString formats days since 1970-01-01 as YYYY-MM-DD.
 func dayString(d int64) string { return dayTime(d).Format(time.DateOnly) }
+
+// dayFirstHint returns a note for a date cell that fails to parse but
+// reads as day first (13/01/2015): such files are refused because their
+// first twelve days of each month would pass as month-first dates.
+func dayFirstHint(s string) string {
+	for _, sep := range []string{"/", "-"} {
+		parts := strings.Split(s, sep)
+		if len(parts) != 3 || len(parts[2]) != 4 {
+			continue
+		}
+		d, ok1 := digits(parts[0])
+		m, ok2 := digits(parts[1])
+		if ok1 && ok2 && d >= 13 && d <= 31 && m >= 1 && m <= 12 {
+			return " (it reads as day first; dates with slashes or dashes are read month first, so convert the file to YYYY-MM-DD)"
+		}
+	}
+	return ""
+}

@@ -605,7 +605,7 @@ func (p *parser) readRow(rec []string, line int) error {
 	}
 	day, ok := parseDay(cell)
 	if !ok {
-		return p.errAt(line, colDate, fmt.Errorf("%w %s", ErrBadDate, clip(cell)))
+		return p.errAt(line, colDate, fmt.Errorf("%w %s%s", ErrBadDate, clip(cell), dayFirstHint(cell)))
 	}
 
 	// Prices: collect all, so that a malformed cell is reported even on a

@@ -544,3 +544,16 @@ func (zeros) Read(b []byte) (int, error) {
 	clear(b)
 	return len(b), nil
 }
+
+func TestReadOHLCVDayFirstHint(t *testing.T) {
+	in := "date,open,high,low,close\n02/01/2015,1,1,1,1\n13/01/2015,1,1,1,1\n"
+	_, err := ReadOHLCV(strings.NewReader(in), "eu.csv", LoadOptions{MinBars: 1})
+	require.ErrorIs(t, err, ErrBadDate)
+	assert.Contains(t, err.Error(), "eu.csv:3")
+	assert.Contains(t, err.Error(), "reads as day first")
+
+	in = "date,open,high,low,close\n2015/13/01,1,1,1,1\n"
+	_, err = ReadOHLCV(strings.NewReader(in), "odd.csv", LoadOptions{MinBars: 1})
+	require.ErrorIs(t, err, ErrBadDate)
+	assert.NotContains(t, err.Error(), "day first")
+}
