@@ -37,7 +37,7 @@ type ChartConfig struct {
 	NoVolume bool
 }
 
-// Chart20 returns the paper's 20-day chart: 64×60 pixels, 20-day moving
+// Chart20 returns the paper's 20-day chart: 64 pixels high, 60 wide, 20-day moving
 // average, volume bars.
 func Chart20() ChartConfig { return ChartConfig{Days: 20, Height: 64, MA: 20} }
 

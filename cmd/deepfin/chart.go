@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -45,8 +48,9 @@ func newChartCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "chart",
 		Short: "Render 20-day OHLC chart images, train a chart CNN on the early years, backtest a long-short decile portfolio on the later ones",
-		Long: `chart renders each ticker's last 20 days as a 64×60 black-and-white
-image (OHLC bars 3 pixels wide, 20-day moving average, volume bars below;
+		Long: `Chart renders each ticker's last 20 days as a black-and-white image 64
+pixels high and 60 wide (OHLC bars 3 pixels wide, 20-day moving average,
+volume bars below;
 after Jiang, Kelly & Xiu, "(Re-)Imag(in)ing Price Trends"), trains a CNN
 (5×3 convolutions, batch norm, leaky ReLU, 2×1 max pooling) to predict the
 sign of the next --horizon-day return on windows ending before --split,
@@ -54,7 +58,8 @@ and scores every ticker every --horizon days from --split on. Each
 rebalancing day it goes long the top decile of predicted up-probability
 and short the bottom decile (equal weights, each leg 100% of equity),
 trades at the next open with --cost-bps per side, and reports accuracy,
-base rate, and the portfolio's annualised return, Sharpe and turnover.`,
+base rate, and the portfolio's annualised return, Sharpe and turnover
+(buys plus sells of both legs, as a multiple of equity per year).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runChart(cmd, f) },
 	}
@@ -86,10 +91,8 @@ func runChart(cmd *cobra.Command, f chartFlags) error {
 	}
 	// The output folder is replaced as a whole at the end: refuse now,
 	// before any work, if it holds anything chart did not write.
-	if err := atomicfile.CheckReplaceable(f.out, chartReport, func(name string) bool {
-		return name == chartReport || name == chartImages
-	}); err != nil {
-		return fmt.Errorf("chart: --out: %w", err)
+	if err := checkChartOut(f.out); err != nil {
+		return err
 	}
 	md, err := finance.LoadOHLCV(f.data, finance.LoadOptions{DropIncomplete: true})
 	if err != nil {
@@ -128,7 +131,17 @@ func runChart(cmd *cobra.Command, f chartFlags) error {
 		return err
 	}
 	if train.Images.N == 0 || test.Images.N == 0 {
-		return fmt.Errorf("chart: %d training and %d test images: adjust --split", train.Images.N, test.Images.N)
+		first, last := md.Series[0].Time[0], md.Series[0].Time[md.Series[0].Len()-1]
+		for _, s := range md.Series {
+			if s.Time[0].Before(first) {
+				first = s.Time[0]
+			}
+			if t := s.Time[s.Len()-1]; t.After(last) {
+				last = t
+			}
+		}
+		return fmt.Errorf("chart: %d training and %d test images: the data runs from %s to %s; training windows (20 days and a %d-day horizon) must end before --split %s and test windows start on it",
+			train.Images.N, test.Images.N, first.Format(time.DateOnly), last.Format(time.DateOnly), f.horizon, f.split)
 	}
 	// A decile portfolio needs at least 10 scored tickers on some date.
 	perDate := map[time.Time]int{}
@@ -196,7 +209,7 @@ func runChart(cmd *cobra.Command, f chartFlags) error {
 	fmt.Fprintf(w, "long-short decile: annualised return (CAGR, after %g bp/side)\t%.2f%%\n", f.costBps, 100*mt.CAGR)
 	fmt.Fprintf(w, "long-short decile: Sharpe (252 days)\t%.2f\n", mt.Sharpe)
 	fmt.Fprintf(w, "long-short decile: annualised volatility\t%.2f%%\n", 100*mt.AnnVol)
-	fmt.Fprintf(w, "long-short decile: turnover (one side, × equity per year)\t%.1f\n", mt.Turnover)
+	fmt.Fprintf(w, "long-short decile: turnover (buys + sells of both legs, × equity per year)\t%.1f\n", mt.Turnover)
 	fmt.Fprintf(w, "long-short decile: max drawdown\t%.2f%%\n", 100*mt.MaxDrawdown)
 	fmt.Fprintf(w, "names per leg (mean)\t%.1f\n", legs)
 	fmt.Fprintf(w, "equal-weight buy-and-hold CAGR / Sharpe\t%.2f%% / %.2f\n", 100*res.BenchmarkMetrics.CAGR, res.BenchmarkMetrics.Sharpe)
@@ -224,6 +237,34 @@ func runChart(cmd *cobra.Command, f chartFlags) error {
 		return fmt.Errorf("chart: %w", err)
 	}
 	fmt.Fprintln(stdout, "saved", filepath.Join(f.out, chartReport), "and", filepath.Join(f.out, chartImages))
+	return nil
+}
+
+// checkChartOut refuses an --out that is empty or that holds anything
+// chart would not write: beside chart.json only a charts folder, holding
+// only PNGs.
+func checkChartOut(out string) error {
+	if strings.TrimSpace(out) == "" {
+		return fmt.Errorf("chart: --out is empty")
+	}
+	err := atomicfile.CheckReplaceable(out, chartReport, func(name string) bool {
+		return name == chartReport || name == chartImages
+	})
+	if err == nil {
+		entries, rerr := os.ReadDir(filepath.Join(out, chartImages))
+		for _, e := range entries {
+			if !e.Type().IsRegular() || filepath.Ext(e.Name()) != ".png" {
+				err = fmt.Errorf("refusing to replace %s: %s holds %s, which chart does not write", out, chartImages, e.Name())
+				break
+			}
+		}
+		if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			err = rerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("chart: --out: %s", strings.TrimPrefix(err.Error(), "atomicfile: "))
+	}
 	return nil
 }
 
@@ -330,7 +371,7 @@ func decileBacktest(md *finance.MarketData, test *vision.ChartSet, prob []float6
 	return res, legs, err
 }
 
-// saveExamples writes the first n test charts as PNGs into dir (a fresh
+// saveExamples writes n test charts, spread over the set, as PNGs into dir (a fresh
 // folder inside ReplaceDir's staging folder).
 func saveExamples(dir string, set *vision.ChartSet, n int) error {
 	n = min(n, set.Images.N)
@@ -341,7 +382,8 @@ func saveExamples(dir string, set *vision.ChartSet, n int) error {
 		return fmt.Errorf("chart: %w", err)
 	}
 	h, w := set.Images.H, set.Images.W
-	for i := 0; i < n; i++ {
+	for e := 0; e < n; e++ {
+		i := e * set.Images.N / n // spread over tickers and dates
 		g := image.NewGray(image.Rect(0, 0, w, h))
 		for k, v := range set.Images.X[i*h*w : (i+1)*h*w] {
 			g.Pix[k] = uint8(v * 255)

@@ -99,3 +99,21 @@ func TestChartBadFlags(t *testing.T) {
 		})
 	}
 }
+
+func TestChartKeepsUserFilesInCharts(t *testing.T) {
+	data := chartUniverse(t)
+	out := filepath.Join(t.TempDir(), "o")
+	_, _, err := run(t, chartArgs(data, out)...)
+	require.NoError(t, err)
+	mine := filepath.Join(out, "charts", "notes.md")
+	require.NoError(t, os.WriteFile(mine, []byte("mine"), 0o644))
+	_, _, err = run(t, chartArgs(data, out)...)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "notes.md")
+	assert.NotContains(t, err.Error(), "atomicfile")
+	assert.FileExists(t, mine)
+
+	_, _, err = run(t, chartArgs(data, "")...)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "--out is empty")
+}
