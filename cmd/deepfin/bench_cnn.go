@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -76,8 +77,11 @@ same figures are saved as JSON in --out.
 	fl.IntVar(&f.limit, "limit", 0, "use only the first N training images (0: all)")
 	fl.StringVar(&f.out, "out", "deepfin-bench", "directory for bench-<name>.json")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
-	fl.IntVar(&f.size, "size", 28, "resnet: input size in pixels (images are resized)")
-	fl.BoolVar(&f.smallStem, "small-stem", false, "resnet: 3×3 stride-1 stem without max pool instead of the ImageNet stem")
+	f.size = 28
+	if name == "resnet" {
+		fl.IntVar(&f.size, "size", 28, "input size in pixels (images are resized)")
+		fl.BoolVar(&f.smallStem, "small-stem", false, "3×3 stride-1 stem without max pool instead of the ImageNet stem")
+	}
 	fl.StringVar(&f.schedule, "schedule", sched, `learning-rate schedule: "constant", "cosine", or "step" (×0.1 every 4 epochs)`)
 	return cmd
 }
@@ -122,7 +126,7 @@ func checkFitFlags(cmd string, epochs, batch int, lr float64) error {
 
 // lrSchedule returns the learning-rate schedule --schedule names.
 func (f benchFlags) lrSchedule() (models.Schedule, error) {
-	switch f.schedule {
+	switch strings.ToLower(f.schedule) {
 	case "", "constant":
 		return models.Schedule{}, nil
 	case models.ScheduleCosine:
@@ -183,6 +187,9 @@ func runBench(cmd *cobra.Command, name string, f benchFlags) error {
 	test, err := vision.LoadMNISTSplit(dir, "t10k", mean, std)
 	if err != nil {
 		return err
+	}
+	if f.limit > train.N {
+		fmt.Fprintf(cmd.ErrOrStderr(), "bench: --limit %d is more than the %d training images: using all of them\n", f.limit, train.N)
 	}
 	if f.limit > 0 && f.limit < train.N {
 		idx := make([]int, f.limit)

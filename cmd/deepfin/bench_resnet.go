@@ -101,6 +101,9 @@ func runBenchResNet(cmd *cobra.Command, f benchFlags) error {
 	if err != nil {
 		return err
 	}
+	if f.limit > train.N {
+		fmt.Fprintf(cmd.ErrOrStderr(), "bench: --limit %d is more than the %d training images: using all of them\n", f.limit, train.N)
+	}
 	if f.limit > 0 && f.limit < train.N {
 		// The folder is read class by class: take a seeded random subset,
 		// not its first images.
@@ -134,7 +137,7 @@ func runBenchResNet(cmd *cobra.Command, f benchFlags) error {
 	}
 	w.Flush()
 	buf, err := json.MarshalIndent(map[string]any{
-		"benchmark": "resnet", "model": "resnet18", "data": folder, "size": f.size, "small_stem": f.smallStem,
+		"benchmark": "resnet", "model": "resnet18", "spec": spec, "data": dir, "image_folder": folder, "size": f.size, "small_stem": f.smallStem,
 		"train_images": train.N, "test_images": test.N, "batch": f.batch, "recipe": recipe(cfg),
 		"seed": f.seed, "load_seconds": loadSec, "result": res,
 	}, "", "  ")
