@@ -227,7 +227,8 @@ func FitTextClassifier(ctx context.Context, texts []string, labels []int, classe
 	all := &Dataset{Texts: texts, Labels: labels, Classes: classes}
 	train, val, err := all.StratifiedSplit(cfg.ValFraction, cfg.Seed)
 	if err != nil {
-		return nil, fmt.Errorf("nlp: text classifier: validation split: %w", err)
+		return nil, fmt.Errorf("nlp: text classifier: %d texts are too few to hold out a validation part of %g (ValFraction): %w",
+			all.Len(), cfg.ValFraction, err)
 	}
 
 	docs := make([][]string, train.Len())
@@ -241,7 +242,7 @@ func FitTextClassifier(ctx context.Context, texts []string, labels []int, classe
 		return nil, err
 	}
 	if vocab.Len() == 2 {
-		return nil, fmt.Errorf("nlp: text classifier: %w: no token occurs %d or more times (Vocab.MinFreq) in the %d training texts",
+		return nil, fmt.Errorf("nlp: text classifier: %w: no token occurs %d or more times (the minimum frequency) in the %d training texts",
 			ErrEmptyVocab, max(cfg.Vocab.MinFreq, 1), train.Len())
 	}
 	maxLen := cfg.MaxLen

@@ -161,5 +161,5 @@ func TestTextClassifierEmptyVocab(t *testing.T) {
 	d := toyNews(30, 1)
 	_, err := FitTextClassifierDataset(context.Background(), d, TextConfig{Kind: KindMean, Vocab: VocabConfig{MinFreq: 1000}})
 	require.ErrorIs(t, err, ErrEmptyVocab)
-	assert.Contains(t, err.Error(), "no token occurs 1000 or more times (Vocab.MinFreq)")
+	assert.Contains(t, err.Error(), "no token occurs 1000 or more times (the minimum frequency)")
 }

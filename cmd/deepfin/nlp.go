@@ -128,6 +128,10 @@ func (f *textFlags) add(cmd *cobra.Command) {
 	fl.Uint64Var(&f.seed, "seed", 42, "seed of the validation slice, the weights, shuffling and dropout")
 }
 
+// maxTextLen is the longest --max-len: a model input dimension may not
+// exceed 65,536.
+const maxTextLen = 65536
+
 // validate returns an error naming the first model flag whose value is
 // out of range, so that commands fail before reading any data.
 func (f *textFlags) validate() error {
@@ -147,6 +151,9 @@ func (f *textFlags) validate() error {
 		if c.v < c.least {
 			return fmt.Errorf("--%s %d: want an integer >= %d%s", c.flag, c.v, c.least, c.note)
 		}
+	}
+	if f.maxLen > maxTextLen {
+		return fmt.Errorf("--max-len %d: want at most %d tokens", f.maxLen, maxTextLen)
 	}
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {

@@ -240,7 +240,7 @@ func TestNLPTrainVocabulary(t *testing.T) {
 		_, err := runCmd(t, "", "nlp", "train", "--data", newsCSV, "--out", out, "--min-freq", "1000", "--quiet")
 		require.ErrorIs(t, err, nlp.ErrEmptyVocab)
 		assert.Equal(t, "nlp train: --min-freq 1000: text classifier: empty vocabulary: "+
-			"no token occurs 1000 or more times (Vocab.MinFreq) in the 81 training texts", err.Error())
+			"no token occurs 1000 or more times (the minimum frequency) in the 81 training texts", err.Error())
 		assert.NoDirExists(t, out)
 	})
 	for _, c := range []struct {
