@@ -444,6 +444,7 @@ type applicantReader struct {
 	rec    []string
 	in     map[string]any
 	row    int
+	width  int // fields of the header
 }
 
 func newApplicantReader(r io.Reader, file string, s *credit.Schema, idCol string) (*applicantReader, error) {
@@ -460,6 +461,8 @@ func newApplicantReader(r io.Reader, file string, s *credit.Schema, idCol string
 	if err := checkHeader(file, header, s, func(fd credit.Field) bool { return fd.Required }); err != nil {
 		return nil, err
 	}
+	ar.width = len(header)
+	ar.cr.FieldsPerRecord = -1 // counted in next, to report the numbers
 	ar.cols = make([]int, s.Len())
 	for fi, fd := range s.Fields {
 		ar.cols[fi] = slices.Index(header, fd.Name)
@@ -480,6 +483,11 @@ func (ar *applicantReader) next(x []credit.Value) (string, []credit.Value, error
 	rec, err := ar.cr.Read()
 	if err != nil {
 		return "", nil, csvError(ar.file, err)
+	}
+	if len(rec) != ar.width {
+		line, _ := ar.cr.FieldPos(0)
+		return "", nil, &credit.DataError{File: ar.file, Line: line,
+			Err: fmt.Errorf("%w: %d fields, the header has %d", credit.ErrBadRow, len(rec), ar.width)}
 	}
 	ar.rec = rec
 	ar.row++

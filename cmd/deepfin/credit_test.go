@@ -128,7 +128,7 @@ func TestCreditScoreBadRows(t *testing.T) {
 		{"semicolons", strings.ReplaceAll(header, ",", ";") + "\n" + strings.ReplaceAll(row, ",", ";"),
 			`/bad.csv:1: column "checking_status": used by the model but not in the header: missing column ` +
 				`(the header is one column holding ';': the file seems to be separated by ';', not by commas)`},
-		{"ragged row", header + "\n" + row + ",extra", `/bad.csv:2: malformed row: wrong number of fields`},
+		{"ragged row", header + "\n" + row + ",extra", `/bad.csv:2: malformed row: 22 fields, the header has 21`},
 		{"no rows", header, "/bad.csv: no applicants after the header"},
 	}
 	for _, c := range cases {

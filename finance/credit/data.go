@@ -192,6 +192,7 @@ func ReadCSV(r io.Reader, name string, opt LoadOptions) (*Dataset, error) {
 	}
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = false
+	cr.FieldsPerRecord = -1 // counted below, to report the numbers
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, &DataError{File: name, Err: fmt.Errorf("no header: %w", ErrEmpty)}
@@ -242,6 +243,9 @@ func ReadCSV(r io.Reader, name string, opt LoadOptions) (*Dataset, error) {
 			return nil, csvError(name, err)
 		}
 		line, _ := cr.FieldPos(0)
+		if len(rec) != len(header) {
+			return nil, &DataError{File: name, Line: line, Err: fmt.Errorf("%w: %d fields, the header has %d", ErrBadRow, len(rec), len(header))}
+		}
 		for i := range rec {
 			rec[i] = strings.TrimSpace(rec[i])
 			if slices.Contains(opt.Missing, rec[i]) {

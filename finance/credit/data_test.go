@@ -96,6 +96,12 @@ func TestReadCSVErrors(t *testing.T) {
 	}
 }
 
+func TestRaggedRowMessage(t *testing.T) {
+	_, err := readString(t, "a,b,y\n1,2,1\n\"3\n\",1\n", LoadOptions{Target: "y", Bad: "1"})
+	require.ErrorIs(t, err, ErrBadRow)
+	assert.Contains(t, err.Error(), "mem.csv:3: malformed row: 2 fields, the header has 3")
+}
+
 func TestDataErrorMessage(t *testing.T) {
 	_, err := readString(t, "a,y\n1,1\nx,0\n", LoadOptions{Target: "y", Bad: "1", Kinds: map[string]Kind{"a": Numeric}})
 	assert.EqualError(t, err, `credit: mem.csv:3: column "a": invalid number "x"`)
