@@ -428,8 +428,8 @@ func TestOtherSeparatorHint(t *testing.T) {
 	}{
 		{"semicolons", "date;open;high;low;close\n2015-03-02;1;1;1;1\n",
 			`finance: in.csv: missing required columns "date", "open", "high", "low", "close" (have: date;open;high;low;close); ` +
-				`the header is one column holding ';': the file seems to be separated by ';', not by commas`},
-		{"tabs", "date\topen\thigh\tlow\tclose\n", `the file seems to be separated by '\t', not by commas`},
+				`the file seems to use ';', not commas, between columns: its header reads as one column`},
+		{"tabs", "date\topen\thigh\tlow\tclose\n", `the file seems to use '\t', not commas, between columns`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -127,7 +127,7 @@ func TestCreditScoreBadRows(t *testing.T) {
 			`/bad.csv:1: column "checking_status": used by the model but not in the header: missing column`},
 		{"semicolons", strings.ReplaceAll(header, ",", ";") + "\n" + strings.ReplaceAll(row, ",", ";"),
 			`/bad.csv:1: column "checking_status": used by the model but not in the header: missing column ` +
-				`(the header is one column holding ';': the file seems to be separated by ';', not by commas)`},
+				`(the file seems to use ';', not commas, between columns: its header reads as one column)`},
 		{"ragged row", header + "\n" + row + ",extra", `/bad.csv:2: malformed row: 22 fields, the header has 21`},
 		{"no rows", header, "/bad.csv: no applicants after the header"},
 	}
@@ -163,7 +163,7 @@ func TestCreditDataErrors(t *testing.T) {
 		f := strings.Split(l, ",")
 		noDuration[i] = strings.Join(append(f[:1], f[2:]...), ",")
 	}
-	hint := `(the header is one column holding ';': the file seems to be separated by ';', not by commas)`
+	hint := `(the file seems to use ';', not commas, between columns: its header reads as one column)`
 	cases := []struct {
 		name, cmd, file, want string
 	}{

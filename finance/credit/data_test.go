@@ -114,8 +114,8 @@ func TestReadCSVOtherSeparator(t *testing.T) {
 	cases := []struct {
 		name, src, want string
 	}{
-		{"semicolons", "a;b;y\n1;2;1\n", `credit: mem.csv:1: column "y": target column not in header: missing column (the header is one column holding ';': the file seems to be separated by ';', not by commas)`},
-		{"tabs", "a\tb\ty\n1\t2\t1\n", `the file seems to be separated by '\t', not by commas`},
+		{"semicolons", "a;b;y\n1;2;1\n", `credit: mem.csv:1: column "y": target column not in header: missing column (the file seems to use ';', not commas, between columns: its header reads as one column)`},
+		{"tabs", "a\tb\ty\n1\t2\t1\n", `the file seems to use '\t', not commas, between columns`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

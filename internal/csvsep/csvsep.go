@@ -34,5 +34,5 @@ func Hint(header []string) string {
 	if sep == 0 {
 		return ""
 	}
-	return fmt.Sprintf("the header is one column holding %q: the file seems to be separated by %[1]q, not by commas", sep)
+	return fmt.Sprintf("the file seems to use %q, not commas, between columns: its header reads as one column", sep)
 }

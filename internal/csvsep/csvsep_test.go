@@ -29,9 +29,9 @@ func TestGuess(t *testing.T) {
 }
 
 func TestHint(t *testing.T) {
-	assert.Equal(t, `the header is one column holding ';': the file seems to be separated by ';', not by commas`,
+	assert.Equal(t, `the file seems to use ';', not commas, between columns: its header reads as one column`,
 		Hint([]string{"a;b"}))
-	assert.Equal(t, `the header is one column holding '\t': the file seems to be separated by '\t', not by commas`,
+	assert.Equal(t, `the file seems to use '\t', not commas, between columns: its header reads as one column`,
 		Hint([]string{"a\tb"}))
 	assert.Empty(t, Hint([]string{"a", "b"}))
 }
