@@ -263,7 +263,7 @@ func checkChartOut(out string) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("chart: --out: %s", strings.TrimPrefix(err.Error(), "atomicfile: "))
+		return fmt.Errorf("chart: --out: %w", err)
 	}
 	return nil
 }

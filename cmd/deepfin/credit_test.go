@@ -322,7 +322,7 @@ func TestCreditOutNeverLosesUserFiles(t *testing.T) {
 	_, _, err = run(t, "credit", "train", "--data", germanFixture, "--target", "class", "--bad", "2",
 		"--out", model, "--fitter", "newton", "--quiet")
 	require.Error(t, err)
-	assert.Equal(t, "--out: credit: atomicfile: refusing to replace "+model+": it holds files deepfin would not write there: my_notes.txt", err.Error())
+	assert.Equal(t, "--out: credit: refusing to replace "+model+": it holds files deepfin would not write there: my_notes.txt", err.Error())
 	assert.ErrorIs(t, err, fs.ErrExist)
 	assert.FileExists(t, notes)
 

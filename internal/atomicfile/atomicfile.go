@@ -177,11 +177,12 @@ type RefusedError struct {
 	NoMarker bool
 }
 
-// Error returns one line such as
-// "atomicfile: refusing to replace out: it holds files deepfin would not
-// write there: notes.txt".
+// Error returns one line such as "refusing to replace out: it holds
+// files deepfin would not write there: notes.txt". Unlike this package's
+// I/O errors it carries no "atomicfile:" prefix: it is a decision the
+// caller reports to the user under its own prefix.
 func (e *RefusedError) Error() string {
-	return "atomicfile: refusing to replace " + e.Dir + ": " + e.Reason()
+	return "refusing to replace " + e.Dir + ": " + e.Reason()
 }
 
 // Reason returns why the path is refused, without the path: it is not a

@@ -206,7 +206,7 @@ func TestCheckReplaceable(t *testing.T) {
 		name  string
 		files []string // a name ending in "/" is a directory
 		want  error
-		msg   string // the message after "atomicfile: refusing to replace <dir>: "
+		msg   string // the message after "refusing to replace <dir>: "
 	}{
 		{"absent", nil, nil, ""},
 		{"empty", []string{}, nil, ""},
@@ -243,7 +243,7 @@ func TestCheckReplaceable(t *testing.T) {
 			var re *RefusedError
 			require.ErrorAs(t, err, &re)
 			assert.Equal(t, tt.msg, re.Reason())
-			assert.EqualError(t, err, "atomicfile: refusing to replace "+dir+": "+tt.msg)
+			assert.EqualError(t, err, "refusing to replace "+dir+": "+tt.msg)
 			var names []string
 			for _, f := range tt.files {
 				names = append(names, strings.TrimSuffix(f, "/"))
@@ -257,5 +257,5 @@ func TestCheckReplaceable(t *testing.T) {
 	require.ErrorIs(t, err, ErrNotDir)
 	require.ErrorIs(t, err, fs.ErrExist)
 	assert.NotErrorIs(t, err, ErrForeign)
-	assert.EqualError(t, err, "atomicfile: refusing to replace "+file+": it is not a directory")
+	assert.EqualError(t, err, "refusing to replace "+file+": it is not a directory")
 }
