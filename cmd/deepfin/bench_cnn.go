@@ -74,7 +74,11 @@ same figures are saved as JSON in --out.
 	fl.Float64Var(&f.momentum, "momentum", 0.9, "SGD momentum")
 	fl.Float64Var(&f.decay, "weight-decay", decay, "L2 weight decay")
 	fl.Int64Var(&f.seed, "seed", 1, "seed for weights and shuffling")
-	fl.IntVar(&f.limit, "limit", 0, "use only the first N training images (0: all)")
+	limitDoc := "use only the first N training images (0: all)"
+	if name == "resnet" {
+		limitDoc = "use only N training images, a seeded random sample (0: all); a few hundred images at the default lr learn nothing, use a smaller --lr and more epochs"
+	}
+	fl.IntVar(&f.limit, "limit", 0, limitDoc)
 	fl.StringVar(&f.out, "out", "deepfin-bench", "directory for bench-<name>.json")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	f.size = 28
