@@ -166,24 +166,32 @@ func transposed[T float](x []T, ld, r, c int) []T {
 	return t
 }
 
+// transposeTile is the side of the square tiles transposeRows walks.
+const transposeTile = 32
+
 // transposeBlocked writes the transpose of src (rows×cols, row-major)
-// into dst (cols×rows) in 32×32 tiles, so that both sides are walked a
-// few cache lines at a time, with the row tiles split over the workers.
+// into dst (cols×rows), with the row tiles split over the workers.
 func transposeBlocked[T float](dst, src []T, rows, cols int) {
-	const tile = 32
-	parFor((rows+tile-1)/tile, func(_, lo, hi int) {
-		for i0 := lo * tile; i0 < min(hi*tile, rows); i0 += tile {
-			i1 := min(i0+tile, rows)
-			for j0 := 0; j0 < cols; j0 += tile {
-				j1 := min(j0+tile, cols)
-				for i := i0; i < i1; i++ {
-					for j, v := range src[i*cols+j0 : i*cols+j1] {
-						dst[(j0+j)*rows+i] = v
-					}
+	parFor((rows+transposeTile-1)/transposeTile, func(_, lo, hi int) {
+		transposeRows(dst, src, rows, cols, lo*transposeTile, min(hi*transposeTile, rows))
+	})
+}
+
+// transposeRows writes rows [r0, r1) of src (rows×cols, row-major) into
+// their columns of dst (cols×rows), in square tiles so that both sides are
+// walked a few cache lines at a time.
+func transposeRows[T float](dst, src []T, rows, cols, r0, r1 int) {
+	for i0 := r0; i0 < r1; i0 += transposeTile {
+		i1 := min(i0+transposeTile, r1)
+		for j0 := 0; j0 < cols; j0 += transposeTile {
+			j1 := min(j0+transposeTile, cols)
+			for i := i0; i < i1; i++ {
+				for j, v := range src[i*cols+j0 : i*cols+j1] {
+					dst[(j0+j)*rows+i] = v
 				}
 			}
 		}
-	})
+	}
 }
 
 // axpy adds alpha·x to y (equal lengths).

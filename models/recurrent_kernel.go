@@ -35,11 +35,7 @@ func sumRows[T float](dst, m []T, rows, cols, off int) {
 // transpose writes the transpose of src (rows×cols, row-major) into dst
 // (cols×rows).
 func transpose[T float](dst, src []T, rows, cols int) {
-	for i := 0; i < rows; i++ {
-		for j, v := range src[i*cols : (i+1)*cols] {
-			dst[j*rows+i] = v
-		}
-	}
+	transposeRows(dst, src, rows, cols, 0, rows)
 }
 
 // fast32 reports whether T is float32 and the AVX2 kernels can run.
