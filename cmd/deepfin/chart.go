@@ -259,7 +259,7 @@ func checkChartOut(out string) error {
 			}
 		}
 		if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-			err = rerr
+			err = fmt.Errorf("refusing to replace %s: cannot read its %s: %w", out, chartImages, rerr)
 		}
 	}
 	if err != nil {

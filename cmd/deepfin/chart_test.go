@@ -113,6 +113,13 @@ func TestChartKeepsUserFilesInCharts(t *testing.T) {
 	assert.NotContains(t, err.Error(), "atomicfile")
 	assert.FileExists(t, mine)
 
+	require.NoError(t, os.Remove(mine))
+	require.NoError(t, os.RemoveAll(filepath.Join(out, "charts")))
+	require.NoError(t, os.WriteFile(filepath.Join(out, "charts"), []byte("not a folder"), 0o644))
+	_, _, err = run(t, chartArgs(data, out)...)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cannot read its charts")
+
 	_, _, err = run(t, chartArgs(data, "")...)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "--out is empty")
